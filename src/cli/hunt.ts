@@ -1,0 +1,198 @@
+/**
+ * `trailhound hunt PATH…`: the main job. Reads logs, runs every enabled rule, writes findings in the
+ * chosen format and the run summary. Exit codes: 0, or 1 with `--fail-on` when a finding reaches
+ * that priority, or 3 with `--strict` when any input problem was found (3 wins over 1: results from
+ * incomplete input are not a clean answer).
+ */
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { loadConfig } from '../config/load.js';
+import { PRIORITIES, type Priority } from '../config/schema.js';
+import { TrailhoundError } from '../errors.js';
+import { PRIORITY_RANK } from '../findings/build.js';
+import { hunt } from '../hunt/run.js';
+import { RULES } from '../rules/registry.js';
+import { createProgress } from '../sinks/progress.js';
+import { renderSummary, writeOutput } from '../sinks/index.js';
+
+export const FORMATS = ['table', 'jsonl', 'json', 'csv'] as const;
+type Format = (typeof FORMATS)[number];
+
+interface HuntFlags {
+  format?: Format;
+  out?: string;
+  config?: string;
+  since?: string;
+  until?: string;
+  account?: string[];
+  region?: string[];
+  minPriority?: Priority;
+  failOn?: Priority;
+  strict?: boolean;
+  workers?: string;
+  progress: boolean;
+  color: boolean;
+}
+
+const RELATIVE = /^(\d+)([smhdw])$/;
+const UNIT_MS: Record<string, number> = { s: 1e3, m: 6e4, h: 36e5, d: 864e5, w: 6048e5 };
+
+/** `2026-01-02`, `2026-01-02T03:04:05Z`, or a duration back from now such as `36h` or `7d`. */
+export function parseTimeFlag(flag: string, value: string, now = Date.now()): number {
+  const rel = RELATIVE.exec(value);
+  if (rel) return now - Number(rel[1]) * (UNIT_MS[rel[2] as string] as number);
+  if (/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(value)) {
+    const withZone =
+      /T|\s/.test(value) && !/(Z|[+-]\d{2}:?\d{2})$/.test(value) ? `${value}Z` : value;
+    const t = Date.parse(withZone.replace(' ', 'T'));
+    if (!Number.isNaN(t)) return t;
+  }
+  throw new TrailhoundError(
+    'usage',
+    `${flag}: expected a date (2026-01-02), a UTC time (2026-01-02T03:04:05Z) or a duration back from now (36h, 7d); found "${value}"`,
+  );
+}
+
+function list(value: string, previous: string[] | undefined): string[] {
+  return [
+    ...(previous ?? []),
+    ...value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  ];
+}
+
+export function registerHunt(program: Command): void {
+  program
+    .command('hunt')
+    .description('hunt for attacker behaviour in CloudTrail and VPC Flow Logs')
+    .argument(
+      '<paths...>',
+      'files, directories (AWSLogs/… layouts), globs, or - for standard input',
+    )
+    .addOption(
+      new Option(
+        '-f, --format <format>',
+        'output format (default: table on a terminal, jsonl otherwise)',
+      ).choices(FORMATS),
+    )
+    .option('-o, --out <file>', 'write findings to this file instead of standard output')
+    .option('-c, --config <file>', 'configuration file (default: ./trailhound.yaml when present)')
+    .option(
+      '--since <time>',
+      'only events at or after this time (date, UTC time, or 7d / 36h back)',
+    )
+    .option('--until <time>', 'only events at or before this time')
+    .option('--account <ids>', 'only these accounts (comma-separated, repeatable)', list)
+    .option('--region <names>', 'only these regions (comma-separated, repeatable)', list)
+    .addOption(
+      new Option(
+        '--min-priority <priority>',
+        'only report findings at or above this priority',
+      ).choices(PRIORITIES),
+    )
+    .addOption(
+      new Option(
+        '--fail-on <priority>',
+        'exit 1 when a finding is at or above this priority',
+      ).choices(PRIORITIES),
+    )
+    .option('--strict', 'exit 3 when any input problem was found')
+    .option('-w, --workers <n>', 'worker threads (default: number of cores)')
+    .option('--no-progress', 'never show a progress bar')
+    .option('--no-color', 'no colours in table output')
+    .action(async (paths: string[], flags: HuntFlags) => {
+      process.exitCode = await runHunt(paths, flags);
+    });
+}
+
+async function runHunt(paths: string[], flags: HuntFlags): Promise<number> {
+  const { config } = await loadConfig(flags.config);
+  let workers: number | undefined;
+  if (flags.workers !== undefined) {
+    workers = Number(flags.workers);
+    if (!Number.isInteger(workers) || workers < 1 || workers > 256)
+      throw new TrailhoundError(
+        'usage',
+        `--workers: expected a whole number from 1 to 256; found "${flags.workers}"`,
+      );
+  }
+  const filters: Parameters<typeof hunt>[0]['filters'] = {};
+  if (flags.since !== undefined) filters.since = parseTimeFlag('--since', flags.since);
+  if (flags.until !== undefined) filters.until = parseTimeFlag('--until', flags.until);
+  if (filters.since !== undefined && filters.until !== undefined && filters.since > filters.until)
+    throw new TrailhoundError('usage', '--since is later than --until');
+  if (flags.account !== undefined) {
+    for (const a of flags.account)
+      if (!/^\d{12}$/.test(a))
+        throw new TrailhoundError(
+          'usage',
+          `--account: expected 12-digit account ids; found "${a}"`,
+        );
+    filters.accounts = flags.account;
+  }
+  if (flags.region !== undefined) filters.regions = flags.region;
+
+  const stdoutTTY = flags.out === undefined && process.stdout.isTTY === true;
+  const format: Format = flags.format ?? (stdoutTTY ? 'table' : 'jsonl');
+  const stderrTTY = process.stderr.isTTY === true;
+  const started = performance.now();
+  let progress: ReturnType<typeof createProgress> | undefined;
+
+  const huntOpts: Parameters<typeof hunt>[0] = {
+    inputs: paths,
+    config,
+    registry: RULES,
+    filters,
+    onProgress: (done, total, events) => {
+      if (!flags.progress || !stderrTTY) return;
+      if (progress === undefined && performance.now() - started > 1000)
+        progress = createProgress({ totalFiles: total, enabled: true });
+      progress?.update(done, events);
+    },
+  };
+  if (workers !== undefined) huntOpts.workers = workers;
+  if (flags.minPriority !== undefined) huntOpts.minPriority = flags.minPriority;
+  let result;
+  try {
+    result = await hunt(huntOpts);
+  } finally {
+    progress?.stop();
+  }
+  const { findings, summary } = result;
+
+  const color = format === 'table' && flags.color && stdoutTTY && !process.env.NO_COLOR;
+  if (flags.out !== undefined) {
+    const out = createWriteStream(flags.out);
+    await once(out, 'open').catch((err: unknown) => {
+      throw new TrailhoundError(
+        'usage',
+        `--out: cannot write ${flags.out}: ${(err as Error).message}`,
+      );
+    });
+    await writeOutput(findings, summary, { format, out, color: false });
+    out.end();
+    await once(out, 'finish');
+  } else {
+    await writeOutput(findings, summary, { format, out: process.stdout, color });
+  }
+  if (format !== 'table' || flags.out !== undefined) {
+    if (stderrTTY)
+      process.stderr.write(renderSummary(summary, flags.color && !process.env.NO_COLOR));
+    else if (summary.skipped.total + summary.warnings.total > 0)
+      process.stderr.write(
+        `trailhound: ${summary.skipped.total} input problem(s) skipped, ${summary.warnings.total} warning(s); see the run summary (--format json)\n`,
+      );
+  }
+
+  const problems = summary.skipped.total + summary.warnings.total;
+  if (flags.strict && problems > 0) return 3;
+  if (flags.failOn !== undefined) {
+    const min = PRIORITY_RANK[flags.failOn];
+    if (findings.some((f) => f.suppressed === null && PRIORITY_RANK[f.priority] >= min)) return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,126 @@
+/**
+ * Hits → findings. Hits of one rule with the same key whose event times fall in the same window
+ * (tumbling windows aligned to the epoch, so a window never depends on where a run started) become
+ * one finding. The finding id hashes rule id, key and window start, so the same input gives the
+ * same ids in every run, and a later run can recognise a finding it has already sent.
+ */
+import { createHash } from 'node:crypto';
+import type { Priority } from '../config/schema.js';
+import type { CompiledRuleSet } from '../engine/compile.js';
+import { formatLocation } from '../errors.js';
+import type { Origin } from '../model/event.js';
+import type { Finding, Hit } from './finding.js';
+
+export const PRIORITY_RANK: Readonly<Record<Priority, number>> = {
+  info: 0,
+  low: 1,
+  medium: 2,
+  high: 3,
+  critical: 4,
+};
+
+export function formatOrigin(o: Origin): string {
+  return formatLocation(o);
+}
+
+/** Deterministic order of hits: event time, then where the event came from, then rule. */
+export function compareHits(a: Hit, b: Hit): number {
+  if (a.time !== b.time) return a.time - b.time;
+  const oa = a.origins[0];
+  const ob = b.origins[0];
+  if (oa && ob) {
+    if (oa.file !== ob.file) return oa.file < ob.file ? -1 : 1;
+    const pa = oa.line ?? oa.index ?? 0;
+    const pb = ob.line ?? ob.index ?? 0;
+    if (pa !== pb) return pa - pb;
+  }
+  if (a.ruleId !== b.ruleId) return a.ruleId < b.ruleId ? -1 : 1;
+  return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+}
+
+export function findingId(ruleId: string, key: string, windowStart: number): string {
+  return createHash('sha256')
+    .update(`${ruleId}\n${key}\n${new Date(windowStart).toISOString()}`)
+    .digest('hex')
+    .slice(0, 32);
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString().replace('.000Z', 'Z');
+}
+
+export interface BuildOptions {
+  windowMs: number;
+  maxEvidence: number;
+}
+
+/** Groups hits into findings, ordered by first time, then priority (highest first), rule and id. */
+export function buildFindings(
+  hits: readonly Hit[],
+  rules: CompiledRuleSet,
+  opts: BuildOptions,
+): Finding[] {
+  const sorted = [...hits].sort(compareHits);
+  const groups = new Map<string, { windowStart: number; hits: Hit[] }>();
+  for (const h of sorted) {
+    const windowStart = Math.floor(h.time / opts.windowMs) * opts.windowMs;
+    const gk = `${h.ruleId}\u0000${h.key}\u0000${windowStart}`;
+    let g = groups.get(gk);
+    if (g === undefined) groups.set(gk, (g = { windowStart, hits: [] }));
+    g.hits.push(h);
+  }
+  const findings: Finding[] = [];
+  for (const { windowStart, hits: gh } of groups.values()) {
+    const first = gh[0] as Hit;
+    const compiled = rules.byId.get(first.ruleId);
+    if (compiled === undefined) continue;
+    const rule = compiled.rule;
+    let priority: Priority = first.priority;
+    let last = first.lastTime ?? first.time;
+    let count = 0;
+    const eventIds: string[] = [];
+    const origins: string[] = [];
+    let truncated = false;
+    for (const h of gh) {
+      if (PRIORITY_RANK[h.priority] > PRIORITY_RANK[priority]) priority = h.priority;
+      last = Math.max(last, h.lastTime ?? h.time);
+      count += h.count;
+      for (const id of h.eventIds) {
+        if (eventIds.length < opts.maxEvidence) eventIds.push(id);
+        else truncated = true;
+      }
+      for (const o of h.origins) {
+        if (origins.length < opts.maxEvidence) origins.push(formatOrigin(o));
+        else truncated = true;
+      }
+    }
+    const summary =
+      gh.length > 1 ? `${first.summary} (${count} matching events in this window)` : first.summary;
+    const finding: Finding = {
+      id: findingId(rule.id, first.key, windowStart),
+      rule: { id: rule.id, title: rule.title },
+      matrix: { category: rule.category, row: rule.row },
+      priority,
+      mitre: [...rule.mitre],
+      time: { first: iso(first.time), last: iso(last) },
+      account: first.account ?? null,
+      region: first.region ?? null,
+      actor: first.actor,
+      summary,
+      evidence: { count, eventIds, origins },
+      suppressed: null,
+    };
+    if (truncated) finding.evidence.truncated = true;
+    if (first.figures !== undefined) finding.evidence.figures = first.figures;
+    findings.push(finding);
+  }
+  return findings.sort(compareFindings);
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  if (a.time.first !== b.time.first) return a.time.first < b.time.first ? -1 : 1;
+  const pr = PRIORITY_RANK[b.priority] - PRIORITY_RANK[a.priority];
+  if (pr !== 0) return pr;
+  if (a.rule.id !== b.rule.id) return a.rule.id < b.rule.id ? -1 : 1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}

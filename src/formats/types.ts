@@ -1,0 +1,48 @@
+/**
+ * What the formats stage hands on: raw records in CloudTrail's own shape or as flow-log fields,
+ * each with its origin, and problems with the input, each with its place and reason. Formats know
+ * nothing of rules; they only recognise layouts and take envelopes off.
+ */
+import type { FlowEvent, JsonObject, Origin } from '../model/event.js';
+
+/** Short, stable reason codes; the run summary counts problems by these. */
+export type ProblemCode =
+  | 'empty-file'
+  | 'binary-file'
+  | 'unknown-format'
+  | 'unreadable-file'
+  | 'gzip-corrupt'
+  | 'gzip-truncated'
+  | 'invalid-json'
+  | 'truncated-json'
+  | 'record-too-large'
+  | 'not-a-record'
+  | 'not-cloudtrail'
+  | 'bad-event-time'
+  | 'flow-unknown-version'
+  | 'flow-unknown-field'
+  | 'flow-bad-record'
+  | 'rule-error';
+
+export interface InputProblem {
+  code: ProblemCode;
+  /** `skip`: input was not processed (counted as skipped). `warning`: processed, but odd. */
+  severity: 'skip' | 'warning';
+  file: string;
+  line?: number;
+  index?: number;
+  /** Human sentence: what was found and what was expected. */
+  reason: string;
+}
+
+export type Decoded =
+  | { type: 'cloudtrail'; record: JsonObject; origin: Origin }
+  | { type: 'flow'; event: FlowEvent }
+  /** Flow-log records that carry no traffic (`log-status` NODATA / SKIPDATA). */
+  | { type: 'flow-status'; status: 'NODATA' | 'SKIPDATA'; origin: Origin }
+  | { type: 'problem'; problem: InputProblem };
+
+export interface DecodeOptions {
+  /** Records (or lines) larger than this many bytes are reported and skipped. */
+  maxRecordBytes: number;
+}

@@ -1,0 +1,144 @@
+/**
+ * One input, start to end: decode, normalise, filter, match. Runs inside a worker thread (one file
+ * at a time) or on the main thread (standard input, single files, `--workers 1`). Its result is
+ * plain data so it can cross a thread boundary unchanged.
+ */
+import type { Config } from '../config/schema.js';
+import { compileRules, type CompiledRuleSet } from '../engine/compile.js';
+import { evaluateMatch, type RuleFailure } from '../engine/evaluate.js';
+import type { Hit } from '../findings/finding.js';
+import type { Decoded, DecodeOptions, InputProblem } from '../formats/types.js';
+import type { Event } from '../model/event.js';
+import { normaliseCloudTrail } from '../normalise/cloudtrail.js';
+import type { Rule } from '../engine/rule.js';
+
+/** Event filters from the command line; all optional. */
+export interface EventFilters {
+  since?: number;
+  until?: number;
+  accounts?: readonly string[];
+  regions?: readonly string[];
+}
+
+export interface FileResult {
+  hits: Hit[];
+  problems: InputProblem[];
+  records: number;
+  api: number;
+  flow: number;
+  filteredOut: number;
+  nodata: number;
+  skipdata: number;
+}
+
+export function emptyResult(): FileResult {
+  return {
+    hits: [],
+    problems: [],
+    records: 0,
+    api: 0,
+    flow: 0,
+    filteredOut: 0,
+    nodata: 0,
+    skipdata: 0,
+  };
+}
+
+/** Everything a processor needs, built once per thread. */
+export interface Processor {
+  rules: CompiledRuleSet;
+  decode: DecodeOptions;
+  filters: EventFilters;
+}
+
+export function createProcessor(
+  registry: readonly Rule[],
+  config: Config,
+  filters: EventFilters,
+): Processor {
+  return {
+    rules: compileRules(registry, config),
+    decode: { maxRecordBytes: config.input.maxRecordBytes },
+    filters,
+  };
+}
+
+function passes(e: Event, f: EventFilters): boolean {
+  if (f.since !== undefined && e.time < f.since) return false;
+  if (f.until !== undefined && e.time > f.until) return false;
+  if (f.accounts !== undefined && (e.account === undefined || !f.accounts.includes(e.account)))
+    return false;
+  if (f.regions !== undefined && (e.region === undefined || !f.regions.includes(e.region)))
+    return false;
+  return true;
+}
+
+function failureProblem(f: RuleFailure): InputProblem {
+  const p: InputProblem = {
+    code: 'rule-error',
+    severity: 'warning',
+    file: f.event.origin.file,
+    reason: `rule ${f.ruleId} failed on this record: ${f.message}`,
+  };
+  if (f.event.origin.line !== undefined) p.line = f.event.origin.line;
+  if (f.event.origin.index !== undefined) p.index = f.event.origin.index;
+  return p;
+}
+
+/** Consumes one decoded stream into a result. */
+export async function processDecoded(
+  items: AsyncIterable<Decoded>,
+  proc: Processor,
+): Promise<FileResult> {
+  const r = emptyResult();
+  const failures: RuleFailure[] = [];
+  for await (const item of items) {
+    let event: Event;
+    switch (item.type) {
+      case 'problem':
+        r.problems.push(item.problem);
+        if (
+          item.problem.severity === 'skip' &&
+          (item.problem.line ?? item.problem.index) !== undefined
+        )
+          r.records++;
+        continue;
+      case 'flow-status':
+        r.records++;
+        if (item.status === 'NODATA') r.nodata++;
+        else r.skipdata++;
+        continue;
+      case 'flow':
+        r.records++;
+        event = item.event;
+        break;
+      case 'cloudtrail': {
+        r.records++;
+        const n = normaliseCloudTrail(item.record, item.origin);
+        if (!n.ok) {
+          const p: InputProblem = {
+            code: n.code,
+            severity: 'skip',
+            file: item.origin.file,
+            reason: n.reason,
+          };
+          if (item.origin.line !== undefined) p.line = item.origin.line;
+          if (item.origin.index !== undefined) p.index = item.origin.index;
+          r.problems.push(p);
+          continue;
+        }
+        event = n.event;
+        break;
+      }
+    }
+    if (!passes(event, proc.filters)) {
+      r.filteredOut++;
+      continue;
+    }
+    if (event.kind === 'api') r.api++;
+    else r.flow++;
+    evaluateMatch(proc.rules, event, r.hits, failures);
+  }
+  for (const f of failures) r.problems.push(failureProblem(f));
+  return r;
+}
