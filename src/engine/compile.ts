@@ -101,10 +101,11 @@ export function compileRules(registry: readonly Rule[], config: Config): Compile
     const setting = settingFor(rule.id, config.rules, used);
     const knobs = resolveKnobs(rule, setting.knobs, problems);
     if (setting.enabled === false) continue;
+    const priority = setting.priority ?? rule.priority;
     const compiled: CompiledRule = {
       rule,
-      ctx: { knobs, org: config.organisation },
-      priority: setting.priority ?? rule.priority,
+      ctx: { knobs, org: config.organisation, priority },
+      priority,
     };
     rules.push(compiled);
     byId.set(rule.id, compiled);

@@ -62,6 +62,11 @@ export type KnobValues<K extends Knobs> = { [P in keyof K]: K[P]['default'] };
 export interface RuleContext<K extends Knobs = Knobs> {
   knobs: KnobValues<K>;
   org: Organisation;
+  /**
+   * The rule's priority after configuration overrides. `priorityOf` starts from this (raising or
+   * lowering it per event) so that re-prioritising a rule in config still takes effect.
+   */
+  priority?: Priority;
 }
 
 /**

@@ -1,0 +1,162 @@
+/**
+ * `trailhound config check FILE` and `trailhound config example`: validate a configuration file
+ * without running anything (all problems at once, exit 2), and print a commented example that
+ * passes validation, to start a file from.
+ */
+import type { Command } from 'commander';
+import { loadConfig } from '../config/load.js';
+import type { Config } from '../config/schema.js';
+
+/** Printed by `trailhound config example`; kept equal to test/fixtures/config/full.yaml by a test. */
+export const EXAMPLE_CONFIG = `# trailhound.yaml: what is normal for this organisation, so detections can tell unexpected
+# activity from the usual. Every key is optional; an empty file (or no file) means defaults.
+# Check a file without running a hunt: trailhound config check trailhound.yaml
+
+organisation:
+  # Accounts the organisation owns. Quote account ids: unquoted, YAML reads them as numbers.
+  accounts:
+    - '111122223333'
+    - '444455556666'
+  # Third-party accounts the organisation trusts (vendors, auditors).
+  trustedAccounts:
+    - '777788889999'
+  # Internal ranges, in addition to the private ranges of RFC 1918 / 4193.
+  internalCidrs:
+    - 10.0.0.0/8
+    - 203.0.113.0/24
+    - 2001:db8::/32
+  # Regions in use; activity elsewhere is unexpected. Empty means any region.
+  approvedRegions: [eu-west-1, us-east-1]
+  # CI/CD and automation identities, as ARN globs.
+  automationArns:
+    - arn:aws:iam::*:role/deploy-*
+    - arn:aws:sts::111122223333:assumed-role/github-actions/*
+  # User agents of CI/CD tooling, as globs.
+  automationUserAgents:
+    - '*terraform*'
+    - '*aws-cdk*'
+  # Identities allowed to open SSM sessions and EC2 Instance Connect, as ARN globs.
+  jumpUsers:
+    - arn:aws:sts::111122223333:assumed-role/ops-jump/*
+  # ISO 3166 alpha-2 codes of countries logins are expected from. Empty means any.
+  expectedCountries: [GB, IE]
+  # Working hours; activity outside them is "odd hours".
+  workingHours:
+    timeZone: Europe/London
+    start: '08:00'
+    end: '18:30'
+    days: [1, 2, 3, 4, 5] # ISO weekdays, 1 = Monday
+  # Approved cross-account role use, caller account to target account.
+  crossAccountPairs:
+    - from: '111122223333'
+      to: '444455556666'
+  # Resources whose use is watched closely, as ARN or name globs.
+  sensitive:
+    buckets: [payroll-*, arn:aws:s3:::customer-exports]
+    secrets: ['prod/*']
+    kmsKeys: ['arn:aws:kms:eu-west-1:111122223333:key/*']
+
+# Per-rule settings, keyed by rule id or a glob over rule ids.
+rules:
+  aws.evasion.cloudtrail-stopped:
+    priority: critical
+  aws.recon.*:
+    priority: low
+  aws.time-geo.*:
+    enabled: false
+  # Knobs tune one rule; the rule catalogue lists each rule's knobs and their defaults.
+  # aws.recon.bulk-enumeration:
+  #   knobs: { threshold: 200 }
+
+input:
+  # Records larger than this many bytes are reported and skipped rather than parsed.
+  maxRecordBytes: 67108864
+
+findings:
+  # Events of one rule and key within this many minutes become one finding.
+  windowMinutes: 60
+  # At most this many event ids and origins are listed in a finding's evidence.
+  maxEvidence: 50
+`;
+
+export function registerConfig(program: Command): void {
+  const config = program
+    .command('config')
+    .description('check a configuration file, or print an example one');
+  config
+    .command('check')
+    .description('validate a configuration file without running anything (exit 2 when invalid)')
+    .argument('<file>', 'YAML configuration file')
+    .action(async (file: string) => {
+      const loaded = await loadConfig(file);
+      process.stdout.write(`${file}: ok\n${describeConfig(loaded.config).join('\n')}\n`);
+    });
+  config
+    .command('example')
+    .description('print a commented example configuration')
+    .action(() => {
+      process.stdout.write(EXAMPLE_CONFIG);
+    });
+}
+
+/**
+ * What a valid configuration defines, one aligned line per part, for `config check`.
+ *
+ * @example
+ * describeConfig(defaultConfig()); // ['  accounts            none listed', …]
+ */
+export function describeConfig(config: Config): string[] {
+  const org = config.organisation;
+  const n = (count: number, one: string, many = `${one}s`): string =>
+    `${count} ${count === 1 ? one : many}`;
+  const listed = (items: readonly string[], none: string): string =>
+    items.length === 0 ? none : items.length <= 4 ? items.join(', ') : `${items.length} listed`;
+  const hours = org.workingHours;
+  const rules = Object.values(config.rules);
+  const disabled = rules.filter((r) => r.enabled === false).length;
+  const reprioritised = rules.filter((r) => r.priority !== undefined).length;
+  const tuned = rules.filter((r) => r.knobs !== undefined).length;
+  const lines: [string, string][] = [
+    [
+      'accounts',
+      `${n(org.accounts.length, 'own', 'own')}, ${n(org.trustedAccounts.length, 'trusted', 'trusted')}`,
+    ],
+    ['internal CIDRs', listed(org.internalCidrs, 'none beyond the private ranges')],
+    ['approved regions', listed(org.approvedRegions, 'any')],
+    [
+      'automation',
+      `${n(org.automationArns.length, 'ARN glob')}, ${n(org.automationUserAgents.length, 'user-agent glob')}`,
+    ],
+    ['jump users', n(org.jumpUsers.length, 'ARN glob')],
+    ['countries', listed(org.expectedCountries, 'any')],
+    [
+      'working hours',
+      hours
+        ? `${hours.start}-${hours.end} ${hours.timeZone}, ISO days ${hours.days.join(',')}`
+        : 'not set',
+    ],
+    ['cross-account', n(org.crossAccountPairs.length, 'approved pair')],
+    [
+      'sensitive',
+      `${n(org.sensitive.buckets.length, 'bucket')}, ${n(org.sensitive.secrets.length, 'secret')}, ` +
+        n(org.sensitive.kmsKeys.length, 'KMS key'),
+    ],
+    [
+      'rules',
+      `${n(rules.length, 'setting')} (${disabled} disabling, ${reprioritised} changing priority, ` +
+        `${tuned} setting knobs)`,
+    ],
+    ['input', `records up to ${formatBytes(config.input.maxRecordBytes)}`],
+    [
+      'findings',
+      `${config.findings.windowMinutes}-minute window, up to ${config.findings.maxEvidence} evidence items`,
+    ],
+  ];
+  return lines.map(([label, value]) => `  ${label.padEnd(18)}${value}`);
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`;
+  if (bytes % 1024 === 0) return `${bytes / 1024} KiB`;
+  return `${bytes} bytes`;
+}

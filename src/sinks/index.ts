@@ -1,0 +1,72 @@
+/**
+ * Sinks: where findings go once the run is over. One module per format (`table`, `jsonl`, `json`,
+ * `csv`) and one entry point, `writeOutput`, that picks the format and writes to the stream it is
+ * given, honouring back-pressure. The caller owns the stream: it is neither opened nor ended here.
+ * The human-readable run summary (`renderSummary`) and the progress bar live here too; only the
+ * `table` format puts anything but findings on `out`.
+ */
+import { once } from 'node:events';
+import { TrailhoundError } from '../errors.js';
+import type { Finding } from '../findings/finding.js';
+import type { RunSummary } from '../hunt/summary.js';
+import { csvLines } from './csv.js';
+import { renderJson } from './json.js';
+import { jsonlLines } from './jsonl.js';
+import { renderTable } from './table.js';
+
+export { renderSummary } from './summary.js';
+export { createProgress, type Progress, type ProgressOptions } from './progress.js';
+
+export const OUTPUT_FORMATS = ['table', 'jsonl', 'json', 'csv'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+export interface OutputOptions {
+  format: OutputFormat;
+  out: NodeJS.WritableStream;
+  /** ANSI colours, for `table` only; the caller decides (TTY, `NO_COLOR`, `--no-color`). */
+  color: boolean;
+  /** Columns the table fits into; by default the width of `out` if it is a terminal, else 160. */
+  width?: number;
+}
+
+/** Used when the output is not a terminal (a file, a pipe): the widest layout the table aims at. */
+const DEFAULT_WIDTH = 160;
+
+/**
+ * Writes findings (and, for `table` and `json`, the run summary) in the chosen format.
+ *
+ * @example
+ * await writeOutput(findings, summary, { format: 'jsonl', out: process.stdout, color: false });
+ */
+export async function writeOutput(
+  findings: Finding[],
+  summary: RunSummary,
+  opts: OutputOptions,
+): Promise<void> {
+  switch (opts.format) {
+    case 'table': {
+      const columns = (opts.out as { isTTY?: boolean; columns?: number }).isTTY
+        ? (opts.out as { columns?: number }).columns
+        : undefined;
+      const width = opts.width ?? (columns !== undefined && columns > 0 ? columns : DEFAULT_WIDTH);
+      return writeAll(opts.out, [renderTable(findings, summary, { color: opts.color, width })]);
+    }
+    case 'jsonl':
+      return writeAll(opts.out, jsonlLines(findings));
+    case 'json':
+      return writeAll(opts.out, [renderJson(findings, summary)]);
+    case 'csv':
+      return writeAll(opts.out, csvLines(findings));
+    default:
+      throw new TrailhoundError(
+        'usage',
+        `unknown output format "${String(opts.format as unknown)}", expected one of ${OUTPUT_FORMATS.join(', ')}`,
+      );
+  }
+}
+
+async function writeAll(out: NodeJS.WritableStream, chunks: Iterable<string>): Promise<void> {
+  for (const chunk of chunks) {
+    if (!out.write(chunk)) await once(out, 'drain');
+  }
+}
