@@ -13,6 +13,8 @@ export interface CompiledRule {
   rule: Rule;
   ctx: RuleContext;
   priority: Priority;
+  /** The rule's assumptions under this configuration (see `RuleMeta.assumptions`). */
+  assumptions: readonly string[];
 }
 
 export interface CompiledApiRule extends CompiledRule {
@@ -102,10 +104,12 @@ export function compileRules(registry: readonly Rule[], config: Config): Compile
     const knobs = resolveKnobs(rule, setting.knobs, problems);
     if (setting.enabled === false) continue;
     const priority = setting.priority ?? rule.priority;
+    const ctx: RuleContext = { knobs, org: config.organisation, priority };
     const compiled: CompiledRule = {
       rule,
-      ctx: { knobs, org: config.organisation, priority },
+      ctx,
       priority,
+      assumptions: rule.assumptions?.(ctx) ?? [],
     };
     rules.push(compiled);
     byId.set(rule.id, compiled);

@@ -95,6 +95,12 @@ export interface RuleMeta<K extends Knobs = Knobs> {
   response: readonly string[];
   references: readonly string[];
   knobs: K;
+  /**
+   * What the rule assumes because the configuration leaves something out (for example "no CI/CD
+   * identities configured: every identity is treated as a person"). Computed once per run from the
+   * configuration; each finding of the rule carries these so a responder knows what to tune.
+   */
+  assumptions?(ctx: RuleContext<K>): string[];
   /** Records that must fire (`fire`) and near misses that must not (`miss`). */
   examples: { fire: readonly Example[]; miss: readonly Example[] };
 }

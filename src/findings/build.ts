@@ -112,6 +112,7 @@ export function buildFindings(
     };
     if (truncated) finding.evidence.truncated = true;
     if (first.figures !== undefined) finding.evidence.figures = first.figures;
+    if (compiled.assumptions.length > 0) finding.assumptions = [...compiled.assumptions];
     findings.push(finding);
   }
   return findings.sort(compareFindings);

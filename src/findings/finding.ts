@@ -54,5 +54,7 @@ export interface Finding {
     truncated?: boolean;
     figures?: Record<string, number | string>;
   };
+  /** What the rule assumed because the configuration did not say (omitted when nothing). */
+  assumptions?: string[];
   suppressed: null | { by: string; reason?: string; ticket?: string };
 }

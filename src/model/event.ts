@@ -35,6 +35,28 @@ export interface Actor {
   invokedBy: string | undefined;
 }
 
+/**
+ * What enrichment knows about an address, added before any rule sees the event. `class`:
+ * `internal` (in the configured internal CIDRs), `private` (RFC 1918 / 4193, loopback, link-local
+ * and other reserved ranges), `aws` (in AWS's published ranges), `public` (any other routable
+ * address), `service` (CloudTrail names an AWS service instead of an address, e.g.
+ * `ec2.amazonaws.com` or `AWS Internal`), `unknown` (not an address at all: anonymised or malformed
+ * values such as `211.9.016.253`).
+ */
+export interface IpInfo {
+  address: string;
+  class: 'internal' | 'private' | 'aws' | 'public' | 'service' | 'unknown';
+  /** ISO 3166 alpha-2 country code. */
+  country?: string;
+  asn?: number;
+  asOrg?: string;
+  /** For `aws` addresses: the service and region of the published range. */
+  awsService?: string;
+  awsRegion?: string;
+  /** Names of the threat-intelligence lists the address is on (`tor`, `bad-ips`, …). */
+  intel?: string[];
+}
+
 export interface ApiEvent {
   kind: 'api';
   origin: Origin;
@@ -53,6 +75,8 @@ export interface ApiEvent {
   account: string | undefined;
   actor: Actor;
   sourceIp: string | undefined;
+  /** Enrichment of `sourceIp`; undefined until the enrich stage has run or when there is none. */
+  source?: IpInfo;
   userAgent: string | undefined;
   /** `errorCode`, with the non-error value `Success` some producers write mapped to undefined. */
   errorCode: string | undefined;
@@ -96,6 +120,9 @@ export interface FlowEvent {
   instanceId: string | undefined;
   pktSrcAddr: string | undefined;
   pktDstAddr: string | undefined;
+  /** Enrichment of `srcAddr` / `dstAddr`, added by the enrich stage. */
+  src?: IpInfo;
+  dst?: IpInfo;
 }
 
 export type Event = ApiEvent | FlowEvent;
