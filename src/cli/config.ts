@@ -5,6 +5,8 @@
  */
 import type { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
+import { compileRules } from '../engine/compile.js';
+import { RULES } from '../rules/registry.js';
 import type { Config } from '../config/schema.js';
 
 /** Printed by `trailhound config example`; kept equal to test/fixtures/config/full.yaml by a test. */
@@ -89,6 +91,8 @@ export function registerConfig(program: Command): void {
     .argument('<file>', 'YAML configuration file')
     .action(async (file: string) => {
       const loaded = await loadConfig(file);
+      // Rule settings are checked against the registry too: an unknown rule id or knob is an error.
+      compileRules(RULES, loaded.config);
       process.stdout.write(`${file}: ok\n${describeConfig(loaded.config).join('\n')}\n`);
     });
   config

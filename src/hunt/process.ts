@@ -85,6 +85,18 @@ function failureProblem(f: RuleFailure): InputProblem {
   return p;
 }
 
+/**
+ * Flow-log records before version 4 carry no region, and the account only from version 2's
+ * `account-id`; S3 deliveries name both in the path (`AWSLogs/<account>/vpcflowlogs/<region>/…`),
+ * so a record that lacks them takes them from there.
+ */
+const FLOW_PATH = /AWSLogs\/(?:o-[a-z0-9]+\/)?(\d{12})\/vpcflowlogs\/([a-z]{2}(?:-[a-z]+)+-\d+)\//;
+
+function flowPlace(file: string): { account?: string; region?: string } {
+  const m = FLOW_PATH.exec(file.replaceAll('\\', '/'));
+  return m ? { account: m[1] as string, region: m[2] as string } : {};
+}
+
 /** Consumes one decoded stream into a result. */
 export async function processDecoded(
   items: AsyncIterable<Decoded>,
@@ -92,6 +104,7 @@ export async function processDecoded(
 ): Promise<FileResult> {
   const r = emptyResult();
   const failures: RuleFailure[] = [];
+  let place: { account?: string; region?: string } | undefined;
   for await (const item of items) {
     let event: Event;
     switch (item.type) {
@@ -111,6 +124,11 @@ export async function processDecoded(
       case 'flow':
         r.records++;
         event = item.event;
+        if (event.region === undefined || event.account === undefined) {
+          place ??= flowPlace(event.origin.file);
+          event.region ??= place.region;
+          event.account ??= place.account;
+        }
         break;
       case 'cloudtrail': {
         r.records++;

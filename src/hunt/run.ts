@@ -133,6 +133,7 @@ function newSummary(workers: number): RunSummary {
     flowStatus: { nodata: 0, skipdata: 0 },
     skipped: { total: 0, byReason: {} },
     warnings: { total: 0, byReason: {} },
+    notices: [],
     problems: [],
     problemsOmitted: 0,
     findings: {
@@ -159,7 +160,7 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
   const started = performance.now();
   const filters = opts.filters ?? {};
   const proc = createProcessor(opts.registry, opts.config, filters);
-  const { files, problems: sourceProblems } = await expandInputs([...opts.inputs]);
+  const { files, problems: sourceProblems, notices } = await expandInputs([...opts.inputs]);
 
   const diskFiles = files.filter((f) => f.path !== '-');
   const wanted = Math.max(1, opts.workers ?? availableParallelism());
@@ -191,6 +192,7 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
   }
 
   const summary = newSummary(workerCount);
+  summary.notices = notices;
   for (const p of sourceProblems) {
     addProblem(summary, p);
     summary.files.skipped++;

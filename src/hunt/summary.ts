@@ -20,6 +20,8 @@ export interface RunSummary {
     byReason: Record<string, number>;
   };
   warnings: { total: number; byReason: Record<string, number> };
+  /** Input left out on purpose (CloudTrail digest files), with how many files and why. */
+  notices: { path: string; files: number; reason: string }[];
   /** Every problem with its place, up to `problemsListed`; `problemsOmitted` counts the rest. */
   problems: InputProblem[];
   problemsOmitted: number;

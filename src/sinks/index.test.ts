@@ -68,6 +68,7 @@ function runSummary(over: Partial<RunSummary> = {}): RunSummary {
         reason: 'eventTime "yesterday" is not an ISO 8601 time',
       },
     ],
+    notices: [],
     problemsOmitted: 0,
     findings: {
       total: 4,

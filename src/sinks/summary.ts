@@ -70,6 +70,13 @@ export function renderSummary(summary: RunSummary, color: boolean): string {
     warn(summary.warnings.total, byReason(summary.warnings.total, summary.warnings.byReason)),
   );
 
+  for (const n of summary.notices) {
+    row(
+      'left out',
+      `${plural(n.files, 'file')} under ${truncate(clean(n.path), 60, 'start')}: ${clean(n.reason)}`,
+    );
+  }
+
   const shown = summary.problems.slice(0, PROBLEMS_SHOWN).map((p) => ({
     where: truncate(clean(formatLocation(p)), 60, 'start'),
     code: clean(p.code),
