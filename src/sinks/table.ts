@@ -2,8 +2,8 @@
  * The `table` format: findings for people at a terminal. Findings are grouped by matrix category in
  * the matrix's order, most severe first within a group, one line each, coloured by priority, then
  * the run summary. Plain aligned text rather than a boxed table: columns are fitted to the terminal
- * (80 to 200+ columns) by shrinking, then dropping, the least telling columns, and long values are
- * cut with `…` (ARNs keep their tail, where the name is).
+ * (80 to 200+ columns) by shrinking, then dropping, the least telling columns; long values are cut
+ * with `…` (ARNs keep their tail, where the name is), except the summary, which wraps.
  */
 import pc from 'picocolors';
 import type { Priority } from '../config/schema.js';
@@ -179,15 +179,53 @@ function layout(rows: readonly Cells[], width: number): Column[] {
 }
 
 function renderRow(c: Colors, f: Finding, cells: Cells, columns: Column[]): string {
-  const parts = columns.map((col, i) => {
+  let summaryLines: string[] = [];
+  let offset = INDENT.length;
+  const parts: string[] = [];
+  columns.forEach((col, i) => {
     const last = i === columns.length - 1;
+    // The summary is what a responder reads: it wraps onto further lines rather than being cut.
+    if (last && col.key === 'summary') {
+      summaryLines = wrap(cells.summary, col.width);
+      parts.push(summaryLines[0] ?? '');
+      return;
+    }
     const text = truncate(cells[col.key], col.width, col.cut);
     // No padding after the last column, so lines carry no trailing blanks.
     const padded = last && col.align === 'left' ? text : pad(text, col.width, col.align);
-    return col.key === 'priority' ? priorityColor(c, f.priority)(padded) : padded;
+    parts.push(col.key === 'priority' ? priorityColor(c, f.priority)(padded) : padded);
+    if (!last) offset += col.width + GAP.length;
   });
-  const line = INDENT + parts.join(GAP);
-  return f.suppressed ? c.dim(line) : line;
+  const lines = [INDENT + parts.join(GAP)];
+  for (const more of summaryLines.slice(1)) lines.push(' '.repeat(offset) + more);
+  const text = lines.join('\n');
+  return f.suppressed ? c.dim(text) : text;
+}
+
+/** Splits text into lines of at most `width` cells at spaces; a longer word is split where it must. */
+export function wrap(text: string, width: number): string[] {
+  const w = Math.max(1, width);
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    let rest = word;
+    while (textWidth(rest) > w) {
+      if (line) {
+        lines.push(line);
+        line = '';
+      }
+      lines.push(rest.slice(0, w));
+      rest = rest.slice(w);
+    }
+    if (!line) line = rest;
+    else if (textWidth(line) + 1 + textWidth(rest) <= w) line += ` ${rest}`;
+    else {
+      lines.push(line);
+      line = rest;
+    }
+  }
+  if (line || lines.length === 0) lines.push(line);
+  return lines;
 }
 
 function groupByCategory(findings: readonly Finding[]): [string, Finding[]][] {
