@@ -9,6 +9,7 @@ import { once } from 'node:events';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { loadConfig } from '../config/load.js';
+import { resolveEnrichPaths } from '../enrich/index.js';
 import { PRIORITIES, type Priority } from '../config/schema.js';
 import { TrailhoundError } from '../errors.js';
 import { PRIORITY_RANK } from '../findings/build.js';
@@ -110,7 +111,9 @@ export function registerHunt(program: Command): void {
 }
 
 async function runHunt(paths: string[], flags: HuntFlags): Promise<number> {
-  const { config } = await loadConfig(flags.config);
+  const loaded = await loadConfig(flags.config);
+  // List and snapshot paths in the config are relative to its folder; workers get them absolute.
+  const config = resolveEnrichPaths(loaded.config, loaded.path);
   let workers: number | undefined;
   if (flags.workers !== undefined) {
     workers = Number(flags.workers);

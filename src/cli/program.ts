@@ -11,6 +11,7 @@ import { registerConfig } from './config.js';
 import { registerDocs } from './docs.js';
 import { registerHunt } from './hunt.js';
 import { registerMatrix, registerRules } from './rules.js';
+import { registerUpdateData } from './update-data.js';
 
 export const EXIT = { ok: 0, findings: 1, usage: 2, input: 3, internal: 70 } as const;
 
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerRules(program);
   registerMatrix(program);
   registerDocs(program);
+  registerUpdateData(program);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }

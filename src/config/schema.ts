@@ -5,6 +5,7 @@
  * Unknown keys are errors, so a typo never silently turns a setting off.
  */
 import { z } from 'zod';
+import { isAddressOrCidr } from '../enrich/address.js';
 
 const priority = z.enum(['info', 'low', 'medium', 'high', 'critical']);
 const accountId = z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id');
@@ -57,6 +58,42 @@ export const organisationSchema = z.strictObject({
     .prefault({}),
 });
 
+const addressOrCidr = z
+  .string()
+  .refine(isAddressOrCidr, 'an IP address or CIDR block such as 198.51.100.7 or 203.0.113.0/24');
+
+/** One threat-intelligence list: a name findings show, and addresses from a file, inline, or both. */
+export const intelListSchema = z
+  .strictObject({
+    /** Name findings and rules use for the list (`tor`, `bad-ips`). */
+    name: z.string().regex(/^[A-Za-z0-9][\w.-]{0,63}$/, 'a short name such as tor or bad-ips'),
+    /**
+     * A list file, relative to the configuration file's folder: one address or CIDR block per line
+     * with `#` comments (TOR `exit-addresses` files are read too), or CSV.
+     */
+    file: z.string().min(1).optional(),
+    /** How the file is read; by default CSV for a `.csv` file, text otherwise. */
+    format: z.enum(['text', 'csv']).optional(),
+    /** CSV: the column holding the address, by header name or 1-based number; default the first. */
+    column: z.union([z.string().min(1), z.number().int().min(1)]).optional(),
+    /** Addresses and CIDR blocks listed in the configuration itself. */
+    addresses: z.array(addressOrCidr).default([]),
+  })
+  .refine((l) => l.file !== undefined || l.addresses.length > 0, {
+    message: 'a list with a file or addresses',
+  });
+
+export const intelSchema = z.strictObject({
+  /** Threat-intelligence lists (TOR exit nodes, bad addresses) matched against every address. */
+  lists: z.array(intelListSchema).default([]),
+  /**
+   * AWS's IP ranges: a snapshot written by `trailhound update-data`, or `ip-ranges.json` as AWS
+   * publishes it, relative to the configuration file's folder. Default: the snapshot shipped with
+   * trailhound.
+   */
+  awsIpRanges: z.string().min(1).optional(),
+});
+
 const knobValue = z.union([
   z.number(),
   z.string(),
@@ -86,6 +123,8 @@ export const configSchema = z.strictObject({
         .default(64 * 1024 * 1024),
     })
     .prefault({}),
+  /** Threat intelligence and address data used by enrichment. */
+  intel: intelSchema.prefault({}),
   findings: z
     .strictObject({
       /** Window, in minutes, over which events of one rule and key become one finding. */
@@ -104,6 +143,8 @@ export const configSchema = z.strictObject({
 export type Config = z.infer<typeof configSchema>;
 export type Organisation = z.infer<typeof organisationSchema>;
 export type RuleSetting = z.infer<typeof ruleSettingSchema>;
+export type IntelConfig = z.infer<typeof intelSchema>;
+export type IntelListConfig = z.infer<typeof intelListSchema>;
 export type Priority = z.infer<typeof priority>;
 export const PRIORITIES: readonly Priority[] = priority.options;
 

@@ -22,7 +22,9 @@ export type ProblemCode =
   | 'flow-unknown-version'
   | 'flow-unknown-field'
   | 'flow-bad-record'
-  | 'rule-error';
+  | 'rule-error'
+  /** A line of a threat-intelligence list file that holds no address or CIDR block. */
+  | 'intel-bad-line';
 
 export interface InputProblem {
   code: ProblemCode;

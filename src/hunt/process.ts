@@ -4,6 +4,7 @@
  * plain data so it can cross a thread boundary unchanged.
  */
 import type { Config } from '../config/schema.js';
+import { createEnricher, type Enricher } from '../enrich/index.js';
 import { compileRules, type CompiledRuleSet } from '../engine/compile.js';
 import { evaluateMatch, type RuleFailure } from '../engine/evaluate.js';
 import type { Hit } from '../findings/finding.js';
@@ -49,17 +50,25 @@ export interface Processor {
   rules: CompiledRuleSet;
   decode: DecodeOptions;
   filters: EventFilters;
+  /** Adds address classes, places and threat intelligence before rules see an event. */
+  enricher: Enricher;
 }
 
+/**
+ * Builds a processor. The enricher defaults to one built from `config`, whose list and snapshot
+ * paths must then be absolute or relative to the working directory (see `resolveEnrichPaths`).
+ */
 export function createProcessor(
   registry: readonly Rule[],
   config: Config,
   filters: EventFilters,
+  enricher: Enricher = createEnricher(config),
 ): Processor {
   return {
     rules: compileRules(registry, config),
     decode: { maxRecordBytes: config.input.maxRecordBytes },
     filters,
+    enricher,
   };
 }
 
@@ -155,6 +164,7 @@ export async function processDecoded(
     }
     if (event.kind === 'api') r.api++;
     else r.flow++;
+    proc.enricher.enrich(event);
     evaluateMatch(proc.rules, event, r.hits, failures);
   }
   for (const f of failures) r.problems.push(failureProblem(f));

@@ -193,6 +193,8 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
 
   const summary = newSummary(workerCount);
   summary.notices = notices;
+  // Bad lines of threat-intelligence lists: every worker reads the lists, this reports them once.
+  for (const p of proc.enricher.problems) addProblem(summary, p);
   for (const p of sourceProblems) {
     addProblem(summary, p);
     summary.files.skipped++;
