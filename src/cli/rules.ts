@@ -1,7 +1,8 @@
 /**
- * `trailhound rules list|show` and `trailhound matrix`: the rule catalogue and matrix coverage on
- * the command line, read from the same registry and generators as the docs, so what the CLI says
- * and what docs/ says cannot differ.
+ * `trailhound rules list|show|test` and `trailhound matrix`: the rule catalogue and matrix coverage
+ * on the command line, read from the same registry and generators as the docs, so what the CLI says
+ * and what docs/ says cannot differ. `rules test` runs a user's own labelled events against the
+ * rules; the file format and the logic live in src/rules/user-tests.ts.
  */
 import Table from 'cli-table3';
 import type { Command } from 'commander';
@@ -11,6 +12,12 @@ import { describeRule, formatDefault } from '../docs/rules.js';
 import type { Rule } from '../engine/rule.js';
 import { TrailhoundError } from '../errors.js';
 import { RULES } from '../rules/registry.js';
+import {
+  formatResults,
+  loadUserTests,
+  runUserTests,
+  USER_TESTS_HELP,
+} from '../rules/user-tests.js';
 
 function out(text: string): void {
   process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
@@ -74,7 +81,12 @@ export function renderRuleText(rule: Rule): string {
       lines.push('');
       lines.push(`  ${i + 1}. ${x.title}`);
       if (x.config !== undefined) lines.push(`     configuration: ${JSON.stringify(x.config)}`);
-      for (const l of JSON.stringify(x.record, null, 2).split('\n')) lines.push(`     ${l}`);
+      if ('record' in x) {
+        for (const l of JSON.stringify(x.record, null, 2).split('\n')) lines.push(`     ${l}`);
+      } else {
+        if (x.header !== undefined) lines.push(`     header: ${x.header}`);
+        lines.push(`     flow:   ${x.flow}`);
+      }
     });
   };
   examples('Examples that fire', rule.examples.fire);
@@ -83,7 +95,7 @@ export function renderRuleText(rule: Rule): string {
 }
 
 export function registerRules(program: Command, rules: readonly Rule[] = RULES): void {
-  const cmd = program.command('rules').description('list and inspect the detection rules');
+  const cmd = program.command('rules').description('list, inspect and test the detection rules');
 
   cmd
     .command('list')
@@ -129,6 +141,25 @@ export function registerRules(program: Command, rules: readonly Rule[] = RULES):
         return;
       }
       out(renderRuleText(rule));
+    });
+
+  cmd
+    .command('test')
+    .description('run your own labelled events against the rules (exit 1 when a case fails)')
+    .argument('<files...>', 'YAML or JSON files of test cases (format below)')
+    .option(
+      '-c, --config <file>',
+      'configuration every case starts from (default: none; cases run under the defaults)',
+    )
+    .addHelpText('after', USER_TESTS_HELP)
+    .action(async (files: string[], flags: { config?: string }) => {
+      const cases = await loadUserTests(
+        files,
+        flags.config === undefined ? { rules } : { rules, configFile: flags.config },
+      );
+      const results = runUserTests(cases);
+      out(formatResults(results).join('\n'));
+      if (results.some((r) => !r.passed)) process.exitCode = 1;
     });
 }
 

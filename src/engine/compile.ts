@@ -104,7 +104,12 @@ export function compileRules(registry: readonly Rule[], config: Config): Compile
     const knobs = resolveKnobs(rule, setting.knobs, problems);
     if (setting.enabled === false) continue;
     const priority = setting.priority ?? rule.priority;
-    const ctx: RuleContext = { knobs, org: config.organisation, priority };
+    const ctx: RuleContext = {
+      knobs,
+      org: config.organisation,
+      priority,
+      intelLists: config.intel.lists.map((l) => l.name),
+    };
     const compiled: CompiledRule = {
       rule,
       ctx,

@@ -67,17 +67,18 @@ export interface RuleContext<K extends Knobs = Knobs> {
    * lowering it per event) so that re-prioritising a rule in config still takes effect.
    */
   priority?: Priority;
+  /** Names of the configured threat-intelligence lists (`intel.lists[].name`). */
+  intelLists?: readonly string[];
 }
 
 /**
- * A labelled example: a record exactly as AWS logs it, and optionally the configuration it is
- * evaluated under (a partial config file, as YAML would give it).
+ * A labelled example: a record exactly as AWS logs it (a CloudTrail record, or one flow-log line
+ * with the header of its file; the default v2 layout when `header` is omitted), and optionally the
+ * configuration it is evaluated under (a partial config file, as YAML would give it).
  */
-export interface Example {
-  title: string;
-  record: JsonObject;
-  config?: Record<string, unknown>;
-}
+export type Example = { title: string; config?: Record<string, unknown> } & (
+  { record: JsonObject } | { flow: string; header?: string }
+);
 
 export interface RuleMeta<K extends Knobs = Knobs> {
   /** `aws.<category>.<name>`, equal to the rule's path under `src/rules/`. */
