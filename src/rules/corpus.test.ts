@@ -1,7 +1,8 @@
 /**
  * The evasion rules on real records: the Invictus dataset (a recorded Stratus Red Team run against
  * one account) holds CloudTrail tampering, flow-log deletion and log-group deletion as AWS logged
- * them. Each technique must be found, and nothing else in its 2,900 events may fire these rules.
+ * them. Each technique must be found, and nothing else in its 2,900 events may fire the evasion
+ * rules.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -41,7 +42,8 @@ describe('evasion rules on the Invictus dataset', () => {
   it('find each tampering technique, attempts one level lower, and nothing else', () => {
     const { hits, failures } = hunt();
     expect(failures).toEqual([]);
-    expect(hits.map(short).sort()).toEqual(
+    const evasion = hits.filter((h) => h.ruleId.startsWith('aws.evasion.'));
+    expect(evasion.map(short).sort()).toEqual(
       [
         // DeleteTrail on a trail that did not exist, then two successful deletions at tear-down.
         'cloudtrail-deleted medium b7e19efd-92be-4182-bbbc-b6468296710b',
@@ -55,6 +57,8 @@ describe('evasion rules on the Invictus dataset', () => {
         'cloudtrail-stopped medium f6e10706-705c-47f2-94d4-112a9527ab8b',
         'flow-logs-deleted high de58d903-38d7-4f30-a84b-b79d858e8376',
         'log-group-deleted high 349b65f9-1932-4258-a52e-476cf4fcf6d7',
+        // LeaveOrganization, denied: an attempt.
+        'organization-left high be7f89b5-d456-4423-b3e6-0fb0b19bad7c',
       ].sort(),
     );
   });

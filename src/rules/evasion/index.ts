@@ -1,10 +1,13 @@
 /**
- * The evasion rules (matrix rows EVA-1 and EVA-2), in the order the registry lists them.
+ * The evasion rules (matrix rows EVA-1 and EVA-2, then detections beyond the matrix), in the
+ * order the registry lists them.
  */
 import type { Rule } from '../../engine/rule.js';
 import accessAnalyzerDeleted from './access-analyzer-deleted.js';
 import alarmActionsDisabled from './alarm-actions-disabled.js';
 import alarmsDeleted from './alarms-deleted.js';
+import bedrockGuardrailDeleted from './bedrock-guardrail-deleted.js';
+import bedrockInvocationLoggingDisabled from './bedrock-invocation-logging-disabled.js';
 import cloudtrailBucketLifecycleExpiration from './cloudtrail-bucket-lifecycle-expiration.js';
 import cloudtrailDeleted from './cloudtrail-deleted.js';
 import cloudtrailManagementEventsDropped from './cloudtrail-management-events-dropped.js';
@@ -15,6 +18,7 @@ import configRecorderStopped from './config-recorder-stopped.js';
 import configRulesDeleted from './config-rules-deleted.js';
 import detectiveDisabled from './detective-disabled.js';
 import dnsQueryLoggingDeleted from './dns-query-logging-deleted.js';
+import eventbridgeRuleDisabled from './eventbridge-rule-disabled.js';
 import flowLogsDeleted from './flow-logs-deleted.js';
 import guarddutyDetectorDeleted from './guardduty-detector-deleted.js';
 import guarddutyDetectorDisabled from './guardduty-detector-disabled.js';
@@ -28,6 +32,8 @@ import logRetentionShortened from './log-retention-shortened.js';
 import logStreamDeleted from './log-stream-deleted.js';
 import logSubscriptionFilterDeleted from './log-subscription-filter-deleted.js';
 import macieDisabled from './macie-disabled.js';
+import organizationLeft from './organization-left.js';
+import regionEnabled from './region-enabled.js';
 import requestParametersOmitted from './request-parameters-omitted.js';
 import securityhubDisabled from './securityhub-disabled.js';
 
@@ -65,4 +71,10 @@ export const EVASION_RULES: readonly Rule[] = [
   logMetricFilterDeleted,
   alarmsDeleted,
   alarmActionsDisabled,
+  // evasion, beyond the matrix
+  regionEnabled,
+  organizationLeft,
+  eventbridgeRuleDisabled,
+  bedrockGuardrailDeleted,
+  bedrockInvocationLoggingDisabled,
 ];

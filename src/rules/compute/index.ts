@@ -1,0 +1,25 @@
+/**
+ * The compute rules (matrix rows COMP-1 and COMP-2), in the order the registry lists them.
+ */
+import type { Rule } from '../../engine/rule.js';
+import instanceConnectOutsideJumpUsers from './instance-connect-outside-jump-users.js';
+import instancesLaunchedOutsideCi from './instances-launched-outside-ci.js';
+import lambdaDeployedOutsideCi from './lambda-deployed-outside-ci.js';
+import runCommandOutsideJumpUsers from './run-command-outside-jump-users.js';
+import serialConsoleAccessEnabled from './serial-console-access-enabled.js';
+import ssmSessionOutsideJumpUsers from './ssm-session-outside-jump-users.js';
+import unapprovedRegion from './unapproved-region.js';
+import unusualInstanceType from './unusual-instance-type.js';
+
+export const COMPUTE_RULES: readonly Rule[] = [
+  // compute, COMP-1: provisioning outside CI/CD, unusual instance types and regions
+  instancesLaunchedOutsideCi,
+  unusualInstanceType,
+  unapprovedRegion,
+  lambdaDeployedOutsideCi,
+  // compute, COMP-2: access to instances outside the approved jump users
+  ssmSessionOutsideJumpUsers,
+  runCommandOutsideJumpUsers,
+  instanceConnectOutsideJumpUsers,
+  serialConsoleAccessEnabled,
+];

@@ -1,0 +1,36 @@
+/**
+ * The network rules (matrix rows NET-2 and NET-3, and perimeter detections beyond the matrix), in
+ * the order the registry lists them.
+ */
+import type { Rule } from '../../engine/rule.js';
+import internetGatewayAttached from './internet-gateway-attached.js';
+import natGatewayCreated from './nat-gateway-created.js';
+import networkAclAllowAll from './network-acl-allow-all.js';
+import route53DomainTransfer from './route53-domain-transfer.js';
+import routeToInternetGateway from './route-to-internet-gateway.js';
+import securityGroupOpenedToWorld from './security-group-opened-to-world.js';
+import flowEgressUnusualPort from './flow-egress-unusual-port.js';
+import flowThreatIntelContact from './flow-threat-intel-contact.js';
+import trafficMirroring from './traffic-mirroring.js';
+import vpcEndpointSensitiveService from './vpc-endpoint-sensitive-service.js';
+import vpcPeeringUnknownAccount from './vpc-peering-unknown-account.js';
+import wafWebAclRemoved from './waf-web-acl-removed.js';
+
+export const NETWORK_RULES: readonly Rule[] = [
+  // network, NET-1: traffic in VPC Flow Logs (single records; behaviour over time is stateful)
+  flowThreatIntelContact,
+  flowEgressUnusualPort,
+  // network, NET-2: shadow VPC endpoints
+  vpcEndpointSensitiveService,
+  // network, NET-3: perimeter changes that open an exfiltration path
+  internetGatewayAttached,
+  natGatewayCreated,
+  routeToInternetGateway,
+  securityGroupOpenedToWorld,
+  networkAclAllowAll,
+  vpcPeeringUnknownAccount,
+  // network, beyond the matrix
+  wafWebAclRemoved,
+  trafficMirroring,
+  route53DomainTransfer,
+];
