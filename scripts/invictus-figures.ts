@@ -9,16 +9,20 @@
  * - other: console and AWS-internal activity.
  *
  * A technique counts as detected when at least one finding's evidence includes one of its
- * detonation events. Usage: `npm run figures:invictus [-- DIR]`.
+ * detonation events. Usage: `npm run figures:invictus [-- [--config FILE] [DIR]]`.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadConfig } from '../src/config/load.js';
 import { defaultConfig } from '../src/config/schema.js';
 import { hunt } from '../src/hunt/run.js';
 import { RULES } from '../src/rules/registry.js';
 
+const args = process.argv.slice(2);
+const configAt = args.indexOf('--config');
+const configFile = configAt >= 0 ? args.splice(configAt, 2)[1] : undefined;
 const dir =
-  process.argv[2] ??
+  args[0] ??
   join(import.meta.dirname, '..', '..', 'shared', 'corpus', 'invictus-aws-dataset', 'CloudTrail');
 
 /** Stratus Red Team technique, recognised by the API calls its detonation makes. */
@@ -60,9 +64,10 @@ const runOf = (ua: string | undefined): string | undefined =>
 const phase = (ua: string | undefined): 'detonation' | 'setup-teardown' | 'other' =>
   runOf(ua) !== undefined ? 'detonation' : /Terraform/.test(ua ?? '') ? 'setup-teardown' : 'other';
 
+const config = configFile === undefined ? defaultConfig() : (await loadConfig(configFile)).config;
 const { findings, summary } = await hunt({
   inputs: [dir],
-  config: defaultConfig(),
+  config,
   registry: RULES,
   workers: 1,
 });
