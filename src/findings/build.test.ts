@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { configSchema } from '../config/schema.js';
 import { compileRules } from '../engine/compile.js';
 import { defineApiRule, type Rule } from '../engine/rule.js';
-import { buildFindings, findingId } from './build.js';
+import { buildFindings, findingId, foldHits } from './build.js';
 import type { Hit } from './finding.js';
 
 const rule = defineApiRule({
@@ -84,5 +84,22 @@ describe('buildFindings', () => {
     expect(JSON.stringify(a)).toBe(JSON.stringify(b));
     expect(a.every((f) => f.evidence.eventIds.length <= 5)).toBe(true);
     expect(a.some((f) => f.evidence.truncated === true)).toBe(true);
+  });
+});
+
+describe('foldHits', () => {
+  const t0 = Date.UTC(2026, 0, 2, 3, 0, 0);
+  it('folds per file without changing ids, counts, times or priorities of the findings', () => {
+    const fileA = Array.from({ length: 30 }, (_, i) =>
+      hit(t0 + i * 97_000, `p${i % 3}`, 'a', i, i === 7 ? 'critical' : 'high'),
+    );
+    const fileB = Array.from({ length: 20 }, (_, i) => hit(t0 + i * 131_000, `p${i % 4}`, 'b', i));
+    const opts = { windowMs: H, maxEvidence: 100 };
+    const direct = buildFindings([...fileA, ...fileB], set, opts);
+    const folded = buildFindings([...foldHits(fileA, opts), ...foldHits(fileB, opts)], set, opts);
+    expect(foldHits(fileA, opts).length).toBeLessThan(fileA.length);
+    const shape = (fs: typeof direct) =>
+      fs.map((f) => [f.id, f.priority, f.time, f.evidence.count, [...f.evidence.eventIds].sort()]);
+    expect(shape(folded)).toEqual(shape(direct));
   });
 });

@@ -49,6 +49,32 @@ function iso(ms: number): string {
   return new Date(ms).toISOString().replace('.000Z', 'Z');
 }
 
+/**
+ * Folds the hits of one input file into one hit per rule, key and window, so a worker sends its
+ * findings-to-be rather than one message per matching event. `buildFindings` merges these partial
+ * groups exactly as it merges single hits; the result does not depend on how files were spread
+ * over workers, because each file is folded on its own and files are merged in a fixed order.
+ */
+export function foldHits(hits: readonly Hit[], opts: BuildOptions): Hit[] {
+  const sorted = [...hits].sort(compareHits);
+  const groups = new Map<string, Hit>();
+  for (const h of sorted) {
+    const windowStart = Math.floor(h.time / opts.windowMs) * opts.windowMs;
+    const gk = `${h.ruleId}\u0000${h.key}\u0000${windowStart}`;
+    const g = groups.get(gk);
+    if (g === undefined) {
+      groups.set(gk, { ...h, eventIds: [...h.eventIds], origins: [...h.origins] });
+      continue;
+    }
+    if (PRIORITY_RANK[h.priority] > PRIORITY_RANK[g.priority]) g.priority = h.priority;
+    g.lastTime = Math.max(g.lastTime ?? g.time, h.lastTime ?? h.time);
+    g.count += h.count;
+    for (const id of h.eventIds) if (g.eventIds.length < opts.maxEvidence) g.eventIds.push(id);
+    for (const o of h.origins) if (g.origins.length < opts.maxEvidence) g.origins.push(o);
+  }
+  return [...groups.values()];
+}
+
 export interface BuildOptions {
   windowMs: number;
   maxEvidence: number;
@@ -80,18 +106,15 @@ export function buildFindings(
     let count = 0;
     const eventIds: string[] = [];
     const origins: string[] = [];
-    let truncated = false;
     for (const h of gh) {
       if (PRIORITY_RANK[h.priority] > PRIORITY_RANK[priority]) priority = h.priority;
       last = Math.max(last, h.lastTime ?? h.time);
       count += h.count;
       for (const id of h.eventIds) {
         if (eventIds.length < opts.maxEvidence) eventIds.push(id);
-        else truncated = true;
       }
       for (const o of h.origins) {
         if (origins.length < opts.maxEvidence) origins.push(formatOrigin(o));
-        else truncated = true;
       }
     }
     const summary =
@@ -110,7 +133,8 @@ export function buildFindings(
       evidence: { count, eventIds, origins },
       suppressed: null,
     };
-    if (truncated) finding.evidence.truncated = true;
+    // Every event contributes one origin, so fewer origins than events means the list was capped.
+    if (count > origins.length) finding.evidence.truncated = true;
     if (first.figures !== undefined) finding.evidence.figures = first.figures;
     if (compiled.assumptions.length > 0) finding.assumptions = [...compiled.assumptions];
     findings.push(finding);

@@ -7,6 +7,7 @@ import type { Config } from '../config/schema.js';
 import { createEnricher, type Enricher } from '../enrich/index.js';
 import { compileRules, type CompiledRuleSet } from '../engine/compile.js';
 import { evaluateMatch, type RuleFailure } from '../engine/evaluate.js';
+import { foldHits, type BuildOptions } from '../findings/build.js';
 import type { Hit } from '../findings/finding.js';
 import type { Decoded, DecodeOptions, InputProblem } from '../formats/types.js';
 import type { Event } from '../model/event.js';
@@ -49,6 +50,8 @@ export function emptyResult(): FileResult {
 export interface Processor {
   rules: CompiledRuleSet;
   decode: DecodeOptions;
+  /** How a file's hits are folded before they leave the thread (see `foldHits`). */
+  fold: BuildOptions;
   filters: EventFilters;
   /** Adds address classes, places and threat intelligence before rules see an event. */
   enricher: Enricher;
@@ -67,6 +70,10 @@ export function createProcessor(
   return {
     rules: compileRules(registry, config),
     decode: { maxRecordBytes: config.input.maxRecordBytes },
+    fold: {
+      windowMs: config.findings.windowMinutes * 60_000,
+      maxEvidence: config.findings.maxEvidence,
+    },
     filters,
     enricher,
   };
@@ -168,5 +175,6 @@ export async function processDecoded(
     evaluateMatch(proc.rules, event, r.hits, failures);
   }
   for (const f of failures) r.problems.push(failureProblem(f));
+  r.hits = foldHits(r.hits, proc.fold);
   return r;
 }
