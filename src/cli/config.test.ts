@@ -47,7 +47,8 @@ describe('trailhound config', () => {
     expect(out).toMatch(/accounts\s+2 own, 1 trusted/);
     expect(out).toMatch(/approved regions\s+eu-west-1, us-east-1/);
     expect(out).toMatch(/working hours\s+08:00-18:30 Europe\/London/);
-    expect(out).toMatch(/rules\s+3 settings \(1 disabling, 2 changing priority, 0 setting knobs\)/);
+    expect(out).toMatch(/intel\s+1 list \(bad-ips\)/);
+    expect(out).toMatch(/rules\s+4 settings \(1 disabling, 2 changing priority, 1 setting knobs\)/);
   });
 
   it('check throws a config error for an invalid file, and prints nothing', async () => {

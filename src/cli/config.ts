@@ -66,9 +66,19 @@ rules:
     priority: low
   aws.time-geo.*:
     enabled: false
-  # Knobs tune one rule; the rule catalogue lists each rule's knobs and their defaults.
-  # aws.recon.bulk-enumeration:
-  #   knobs: { threshold: 200 }
+  # Knobs tune one rule; the rule catalogue (docs/rules.md) lists each rule's knobs and defaults.
+  aws.network.flow-egress-unusual-port:
+    knobs:
+      allowedPorts: [53, 80, 123, 443, 587]
+
+# Threat intelligence matched against every address. List files are relative to this file:
+# one address or CIDR block per line with # comments (TOR exit-addresses files work too), or CSV.
+intel:
+  lists:
+    - name: bad-ips
+      addresses: [198.51.100.66, 192.0.2.0/28]
+    # - name: tor
+    #   file: tor-exit-addresses.txt
 
 input:
   # Records larger than this many bytes are reported and skipped rather than parsed.
@@ -149,6 +159,12 @@ export function describeConfig(config: Config): string[] {
       'rules',
       `${n(rules.length, 'setting')} (${disabled} disabling, ${reprioritised} changing priority, ` +
         `${tuned} setting knobs)`,
+    ],
+    [
+      'intel',
+      config.intel.lists.length === 0
+        ? 'no threat-intelligence lists'
+        : `${n(config.intel.lists.length, 'list')} (${config.intel.lists.map((l) => l.name).join(', ')})`,
     ],
     ['input', `records up to ${formatBytes(config.input.maxRecordBytes)}`],
     [
