@@ -1,9 +1,13 @@
 /**
- * The compute rules (matrix rows COMP-1 and COMP-2), in the order the registry lists them.
+ * The compute rules (matrix rows COMP-1 and COMP-2, then detections beyond the matrix: IMDSv1,
+ * key pairs, CloudShell), in the order the registry lists them.
  */
 import type { Rule } from '../../engine/rule.js';
+import cloudshellUsed from './cloudshell-used.js';
+import imdsV1Enabled from './imds-v1-enabled.js';
 import instanceConnectOutsideJumpUsers from './instance-connect-outside-jump-users.js';
 import instancesLaunchedOutsideCi from './instances-launched-outside-ci.js';
+import keyPairCreatedOutsideAutomation from './key-pair-created-outside-automation.js';
 import lambdaDeployedOutsideCi from './lambda-deployed-outside-ci.js';
 import runCommandOutsideJumpUsers from './run-command-outside-jump-users.js';
 import serialConsoleAccessEnabled from './serial-console-access-enabled.js';
@@ -22,4 +26,8 @@ export const COMPUTE_RULES: readonly Rule[] = [
   runCommandOutsideJumpUsers,
   instanceConnectOutsideJumpUsers,
   serialConsoleAccessEnabled,
+  // compute, beyond the matrix
+  imdsV1Enabled,
+  keyPairCreatedOutsideAutomation,
+  cloudshellUsed,
 ];

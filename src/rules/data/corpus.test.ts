@@ -4,7 +4,9 @@
  * has EC2 report that a shared snapshot was used; each must be found, and naming those accounts
  * as trusted must silence the sharing rules. The OTRF "EC2 proxy S3 exfiltration" recording reads
  * a bucket through a stolen instance role; the sensitive-resource rule finds it once the bucket
- * is configured as sensitive, and not before.
+ * is configured as sensitive, and not before. Terraform's tear-down of the techniques (secrets
+ * force-deleted, a database deleted without a final snapshot) is reported until its user agent is
+ * configured as automation.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -54,11 +56,22 @@ function run(
 const short = (h: Hit): string =>
   `${h.ruleId.replace('aws.data.', '')} ${h.priority} ${h.eventIds.join(',')}`;
 
+/** Rules whose only Invictus hits are Terraform tearing the techniques' resources down. */
+const TEAR_DOWN = new Set([
+  'aws.data.secret-scheduled-for-deletion',
+  'aws.data.rds-deletion-protection-removed',
+]);
+
 describe('data rules on the Invictus dataset', () => {
   it('find each sharing technique and the hand-made snapshots', () => {
     const { hits, failures } = run(records());
     expect(failures).toEqual([]);
-    expect(hits.map(short).sort()).toEqual(
+    expect(
+      hits
+        .filter((h) => !TEAR_DOWN.has(h.ruleId))
+        .map(short)
+        .sort(),
+    ).toEqual(
       [
         'ami-shared high 8fe3095f-909c-41f5-a769-00b9ec6e95df',
         'ebs-snapshot-shared high 741616fd-4713-426d-8861-3ccae4ba994e',
@@ -73,6 +86,29 @@ describe('data rules on the Invictus dataset', () => {
         'snapshot-created low 0516b66a-77ec-4479-a82d-0cda54d3fc5d',
       ].sort(),
     );
+  });
+
+  it("report Terraform's tear-down deletions until Terraform is configured as automation", () => {
+    const teardown = (config?: Record<string, unknown>) =>
+      run(records(), config).hits.filter((h) => TEAR_DOWN.has(h.ruleId));
+    const before = teardown();
+    // Seventeen secrets force-deleted without recovery, and one DeleteDBInstance with
+    // skipFinalSnapshot that failed because the instance was already being deleted.
+    expect(before.filter((h) => h.ruleId.endsWith('secret-scheduled-for-deletion'))).toHaveLength(
+      17,
+    );
+    expect(
+      before.filter(
+        (h) => h.ruleId.endsWith('secret-scheduled-for-deletion') && h.priority !== 'high',
+      ),
+    ).toEqual([]);
+    expect(
+      before.filter((h) => h.ruleId.endsWith('rds-deletion-protection-removed')).map(short),
+    ).toEqual(['rds-deletion-protection-removed medium c704b1d0-d5a6-4eed-aaf6-caecd497993b']);
+    // The profile scripts/invictus.yaml uses: Terraform's user agent is the automation.
+    expect(
+      teardown({ organisation: { automationUserAgents: ['*HashiCorp-terraform-exec*'] } }),
+    ).toEqual([]);
   });
 
   it('stay quiet about shares with accounts the configuration trusts', () => {

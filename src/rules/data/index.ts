@@ -4,15 +4,21 @@
  */
 import type { Rule } from '../../engine/rule.js';
 import amiShared from './ami-shared.js';
+import backupDeleted from './backup-deleted.js';
 import ebsDefaultEncryptionDisabled from './ebs-default-encryption-disabled.js';
 import ebsSnapshotShared from './ebs-snapshot-shared.js';
+import ec2BlockPublicAccessDisabled from './ec2-block-public-access-disabled.js';
 import exportTask from './export-task.js';
+import kmsGrantToForeignPrincipal from './kms-grant-to-foreign-principal.js';
 import kmsKeyDisabledOrDeleted from './kms-key-disabled-or-deleted.js';
 import kmsKeyMaterialImported from './kms-key-material-imported.js';
 import kmsKeyPolicyOpened from './kms-key-policy-opened.js';
+import rdsDeletionProtectionRemoved from './rds-deletion-protection-removed.js';
 import rdsMadePublic from './rds-made-public.js';
 import rdsMasterPasswordChanged from './rds-master-password-changed.js';
 import rdsSnapshotShared from './rds-snapshot-shared.js';
+import resourcePolicyCrossAccount from './resource-policy-cross-account.js';
+import resourcePolicyPublic from './resource-policy-public.js';
 import s3AccessLoggingDisabled from './s3-access-logging-disabled.js';
 import s3BucketPolicyCrossAccount from './s3-bucket-policy-cross-account.js';
 import s3BucketPublicPolicy from './s3-bucket-public-policy.js';
@@ -20,7 +26,9 @@ import s3CopyToForeignBucket from './s3-copy-to-foreign-bucket.js';
 import s3PublicAccessBlockRemoved from './s3-public-access-block-removed.js';
 import s3PublicAcl from './s3-public-acl.js';
 import s3RansomwareEncryption from './s3-ransomware-encryption.js';
+import s3ReplicationToForeignAccount from './s3-replication-to-foreign-account.js';
 import s3VersioningSuspended from './s3-versioning-suspended.js';
+import secretScheduledForDeletion from './secret-scheduled-for-deletion.js';
 import secretsBatchRetrieved from './secrets-batch-retrieved.js';
 import sensitiveResourceAccess from './sensitive-resource-access.js';
 import snapshotCopied from './snapshot-copied.js';
@@ -55,4 +63,13 @@ export const DATA_RULES: readonly Rule[] = [
   kmsKeyPolicyOpened,
   rdsMadePublic,
   rdsMasterPasswordChanged,
+  // data, beyond the matrix: impact and exposure
+  s3ReplicationToForeignAccount,
+  resourcePolicyPublic,
+  resourcePolicyCrossAccount,
+  kmsGrantToForeignPrincipal,
+  ec2BlockPublicAccessDisabled,
+  backupDeleted,
+  rdsDeletionProtectionRemoved,
+  secretScheduledForDeletion,
 ];

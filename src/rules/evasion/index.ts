@@ -26,6 +26,7 @@ import guarddutyMemberRemoved from './guardduty-member-removed.js';
 import guarddutySuppressionFilter from './guardduty-suppression-filter.js';
 import guarddutyThreatIntelSet from './guardduty-threat-intel-set.js';
 import guarddutyTrustedIpList from './guardduty-trusted-ip-list.js';
+import inspectorDisabled from './inspector-disabled.js';
 import logGroupDeleted from './log-group-deleted.js';
 import logMetricFilterDeleted from './log-metric-filter-deleted.js';
 import logRetentionShortened from './log-retention-shortened.js';
@@ -35,6 +36,7 @@ import macieDisabled from './macie-disabled.js';
 import organizationLeft from './organization-left.js';
 import regionEnabled from './region-enabled.js';
 import requestParametersOmitted from './request-parameters-omitted.js';
+import scpRemoved from './scp-removed.js';
 import securityhubDisabled from './securityhub-disabled.js';
 
 export const EVASION_RULES: readonly Rule[] = [
@@ -61,6 +63,7 @@ export const EVASION_RULES: readonly Rule[] = [
   macieDisabled,
   accessAnalyzerDeleted,
   detectiveDisabled,
+  inspectorDisabled,
   flowLogsDeleted,
   dnsQueryLoggingDeleted,
   // evasion, EVA-2: CloudWatch Logs and alarms
@@ -77,4 +80,5 @@ export const EVASION_RULES: readonly Rule[] = [
   eventbridgeRuleDisabled,
   bedrockGuardrailDeleted,
   bedrockInvocationLoggingDisabled,
+  scpRemoved,
 ];

@@ -1,6 +1,7 @@
 /**
  * The IAM rules (matrix rows IAM-1, IAM-2, IAM-3, and IAM detections beyond the matrix: root use,
- * console sign-in without MFA, password policy, MFA removal), in the order the registry lists them.
+ * console sign-in without MFA, password policy, MFA removal, privileged group membership), in the
+ * order the registry lists them.
  */
 import type { Rule } from '../../engine/rule.js';
 import accessKeyCreated from './access-key-created.js';
@@ -20,6 +21,7 @@ import rootAccessKeyCreated from './root-access-key-created.js';
 import rootAccountUsed from './root-account-used.js';
 import rootConsoleLogin from './root-console-login.js';
 import rootPasswordRecovery from './root-password-recovery.js';
+import userAddedToAdminGroup from './user-added-to-admin-group.js';
 import userCreated from './user-created.js';
 
 export const IAM_RULES: readonly Rule[] = [
@@ -45,4 +47,5 @@ export const IAM_RULES: readonly Rule[] = [
   consoleLoginWithoutMfa,
   mfaDeviceRemoved,
   passwordPolicyWeakened,
+  userAddedToAdminGroup,
 ];

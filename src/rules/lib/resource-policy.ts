@@ -88,6 +88,8 @@ const NARROWING_KEYS = new Set([
   'aws:sourcearn',
   'aws:sourceorgid',
   'aws:sourceorgpaths',
+  // SNS's own key for "published by this account's resources", in its default topic policy.
+  'aws:sourceowner',
   'kms:calleraccount',
   'kms:viaservice',
   's3:dataaccesspointaccount',

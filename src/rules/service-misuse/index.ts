@@ -1,10 +1,13 @@
 /**
- * The service-misuse rules (matrix row SVC-1), in the order the registry lists them.
+ * The service-misuse rules (matrix row SVC-1, then detections beyond the matrix: SSM document
+ * sharing, SES sending), in the order the registry lists them.
  */
 import type { Rule } from '../../engine/rule.js';
 import parameterDecryptedByUnexpectedPrincipal from './parameter-decrypted-by-unexpected-principal.js';
 import sensitiveSecretRead from './sensitive-secret-read.js';
+import sesSendingEnabled from './ses-sending-enabled.js';
 import shellCommandByUnexpectedPrincipal from './shell-command-by-unexpected-principal.js';
+import ssmDocumentSharedPublicly from './ssm-document-shared-publicly.js';
 import stepFunctionsStartedByUnexpectedPrincipal from './step-functions-started-by-unexpected-principal.js';
 
 export const SERVICE_MISUSE_RULES: readonly Rule[] = [
@@ -13,4 +16,7 @@ export const SERVICE_MISUSE_RULES: readonly Rule[] = [
   parameterDecryptedByUnexpectedPrincipal,
   sensitiveSecretRead,
   stepFunctionsStartedByUnexpectedPrincipal,
+  // service-misuse, beyond the matrix
+  ssmDocumentSharedPublicly,
+  sesSendingEnabled,
 ];
