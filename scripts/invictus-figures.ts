@@ -3,7 +3,8 @@
  * techniques against one account). Runs the hunt exactly as `trailhound hunt DIR --format json`
  * does, then sorts every finding's evidence by who produced it:
  *
- * - detonation: the technique itself (user agent `stratus-red-team_<run id>`);
+ * - detonation: the technique itself (user agent `stratus-red-team_<run id>`, which S3 logs in
+ *   brackets);
  * - set-up / tear-down: Terraform applying or destroying a technique's prerequisites (user agent
  *   Terraform with `stratus-red-team_<run id>` appended, or plain Terraform);
  * - other: console and AWS-internal activity.
@@ -42,6 +43,7 @@ const TECHNIQUES: readonly [string, (names: Set<string>) => boolean][] = [
     'aws.exfiltration.ec2-security-group-open-port-22-ingress',
     (n) => n.has('AuthorizeSecurityGroupIngress'),
   ],
+  ['aws.exfiltration.s3-backdoor-bucket-policy', (n) => n.has('PutBucketPolicy')],
   ['aws.exfiltration.ec2-share-ami', (n) => n.has('ModifyImageAttribute')],
   ['aws.exfiltration.ec2-share-ebs-snapshot', (n) => n.has('ModifySnapshotAttribute')],
   ['aws.exfiltration.rds-share-snapshot', (n) => n.has('ModifyDBSnapshotAttribute')],
@@ -60,7 +62,7 @@ const TECHNIQUES: readonly [string, (names: Set<string>) => boolean][] = [
 
 type Rec = { eventID?: string; eventName?: string; userAgent?: string };
 const runOf = (ua: string | undefined): string | undefined =>
-  /^stratus-red-team_([0-9a-f-]{36})/.exec(ua ?? '')?.[1];
+  /^\[?stratus-red-team_([0-9a-f-]{36})/.exec(ua ?? '')?.[1];
 const phase = (ua: string | undefined): 'detonation' | 'setup-teardown' | 'other' =>
   runOf(ua) !== undefined ? 'detonation' : /Terraform/.test(ua ?? '') ? 'setup-teardown' : 'other';
 
