@@ -113,7 +113,11 @@ export function parseConfig(text: string, file: string): Config {
   }
   if (problems.length === 0 && result.success) return result.data;
 
-  const located = problems.map((p, order) => ({ ...p, order, line: lineOf(doc, lineCounter, p) }));
+  const located = problems.map((p, order) => ({
+    ...p,
+    order,
+    line: lineOf(doc, lineCounter, p.path, p.atKey === true),
+  }));
   located.sort((a, b) => (a.line ?? Infinity) - (b.line ?? Infinity) || a.order - b.order);
   const details = located.map(
     (p) => `${formatPath(p.path)}: ${p.text}${p.line === undefined ? '' : ` (line ${p.line})`}`,
@@ -340,20 +344,26 @@ export function formatPath(path: readonly PathKey[]): string {
 }
 
 /**
- * The 1-based line of a problem in the YAML source: the key's line for an unknown key, the value's
- * line otherwise, or the nearest enclosing node's line when the value is missing.
+ * The 1-based line of `path` in a YAML document: the value's line (the key's line when `atKey`,
+ * as for an unknown key), or the nearest enclosing node's line when the value is missing. Shared
+ * by every command that reports problems in a YAML file the user wrote.
  */
-function lineOf(doc: Document, counter: LineCounter, problem: Problem): number | undefined {
+export function lineOf(
+  doc: Document,
+  counter: LineCounter,
+  path: readonly PathKey[],
+  atKey = false,
+): number | undefined {
   let node: unknown = doc.contents;
   let offset: number | undefined = rangeStart(node);
-  for (const [i, key] of problem.path.entries()) {
+  for (const [i, key] of path.entries()) {
     if (isAlias(node)) node = node.resolve(doc);
     if (isMap(node)) {
       const pair = node.items.find(
         (p) => String(isScalar(p.key) ? p.key.value : p.key) === String(key),
       );
       if (!pair) break;
-      const keyLine = i === problem.path.length - 1 && problem.atKey === true;
+      const keyLine = i === path.length - 1 && atKey;
       offset = keyLine ? rangeStart(pair.key) : (rangeStart(pair.value) ?? rangeStart(pair.key));
       node = pair.value;
     } else if (isSeq(node) && typeof key === 'number') {

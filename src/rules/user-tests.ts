@@ -10,18 +10,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import {
-  LineCounter,
-  isAlias,
-  isMap,
-  isScalar,
-  isSeq,
-  parseDocument,
-  type Document,
-  type Node as YamlNode,
-} from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
-import { formatPath, loadConfig } from '../config/load.js';
+import { formatPath, lineOf, loadConfig } from '../config/load.js';
 import { configSchema, PRIORITIES, type Config, type Priority } from '../config/schema.js';
 import { compileRules, type CompiledRuleSet } from '../engine/compile.js';
 import { evaluateMatch, type RuleFailure } from '../engine/evaluate.js';
@@ -418,34 +409,6 @@ export function parseUserTests(text: string, file: string, opts: LoadOptions): U
     );
   }
   return cases;
-}
-
-/** The 1-based line of the deepest node of `path` that exists in the document. */
-function lineOf(doc: Document, counter: LineCounter, path: readonly PathKey[]): number | undefined {
-  let node: unknown = doc.contents;
-  let offset = rangeStart(node);
-  for (const key of path) {
-    if (isAlias(node)) node = node.resolve(doc);
-    if (isMap(node)) {
-      const pair = node.items.find(
-        (p) => String(isScalar(p.key) ? p.key.value : p.key) === String(key),
-      );
-      if (pair === undefined) break;
-      offset = rangeStart(pair.value) ?? rangeStart(pair.key) ?? offset;
-      node = pair.value;
-    } else if (isSeq(node) && typeof key === 'number') {
-      node = node.items[key];
-      offset = rangeStart(node) ?? offset;
-    } else {
-      break;
-    }
-  }
-  return offset === undefined ? undefined : counter.linePos(offset).line;
-}
-
-function rangeStart(node: unknown): number | undefined {
-  const range = (node as YamlNode | null | undefined)?.range;
-  return range ? range[0] : undefined;
 }
 
 async function readTestFile(file: string): Promise<string> {
