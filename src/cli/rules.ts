@@ -81,11 +81,15 @@ export function renderRuleText(rule: Rule): string {
       lines.push('');
       lines.push(`  ${i + 1}. ${x.title}`);
       if (x.config !== undefined) lines.push(`     configuration: ${JSON.stringify(x.config)}`);
-      if ('record' in x) {
-        for (const l of JSON.stringify(x.record, null, 2).split('\n')) lines.push(`     ${l}`);
-      } else {
+      const json = (v: unknown) => {
+        for (const l of JSON.stringify(v, null, 2).split('\n')) lines.push(`     ${l}`);
+      };
+      if ('record' in x) json(x.record);
+      else if ('records' in x)
+        x.records.forEach((r, n) => (lines.push(`     event ${n + 1}:`), json(r)));
+      else {
         if (x.header !== undefined) lines.push(`     header: ${x.header}`);
-        lines.push(`     flow:   ${x.flow}`);
+        for (const f of 'flows' in x ? x.flows : [x.flow]) lines.push(`     flow:   ${f}`);
       }
     });
   };

@@ -7,7 +7,15 @@ import type { Config, Priority, RuleSetting } from '../config/schema.js';
 import { TrailhoundError } from '../errors.js';
 import type { ApiEvent } from '../model/event.js';
 import { globMatch } from '../util/glob.js';
-import type { ApiMatchRule, FlowMatchRule, Knobs, Rule, RuleContext } from './rule.js';
+import type {
+  ApiMatchRule,
+  ApiSelector,
+  FlowMatchRule,
+  Knobs,
+  Rule,
+  RuleContext,
+  StatefulRule,
+} from './rule.js';
 
 export interface CompiledRule {
   rule: Rule;
@@ -23,6 +31,9 @@ export interface CompiledApiRule extends CompiledRule {
 export interface CompiledFlowRule extends CompiledRule {
   rule: FlowMatchRule;
 }
+export interface CompiledStatefulRule extends CompiledRule {
+  rule: StatefulRule;
+}
 
 export interface CompiledRuleSet {
   /** Every enabled rule, in registry order. */
@@ -32,7 +43,47 @@ export interface CompiledRuleSet {
   apiRulesFor(e: ApiEvent): readonly CompiledApiRule[];
   flowRules: readonly CompiledFlowRule[];
   /** Rules of the stateful kinds, evaluated by the stateful stage. */
-  stateful: readonly CompiledRule[];
+  stateful: readonly CompiledStatefulRule[];
+  /** Stateful rules that select an API event (by name and source, like match rules). */
+  statefulApiFor(e: ApiEvent): readonly CompiledStatefulRule[];
+  statefulFlow: readonly CompiledStatefulRule[];
+}
+
+/**
+ * Rules indexed by event name, plus the ones that listen to every API event; lookups are cached
+ * per name and filtered by event source.
+ */
+class ApiIndex<C extends CompiledRule & { rule: { on: ApiSelector | 'flow' } }> {
+  private readonly byName = new Map<string, C[]>();
+  private readonly any: C[] = [];
+  private readonly cache = new Map<string, readonly C[]>();
+
+  add(c: C, on: ApiSelector): void {
+    if (on.eventNames === '*') {
+      this.any.push(c);
+      return;
+    }
+    for (const name of on.eventNames) {
+      let list = this.byName.get(name);
+      if (list === undefined) this.byName.set(name, (list = []));
+      list.push(c);
+    }
+  }
+
+  for(e: ApiEvent): readonly C[] {
+    let list = this.cache.get(e.eventName);
+    if (list === undefined) {
+      const named = this.byName.get(e.eventName) ?? [];
+      list = this.any.length === 0 ? named : [...named, ...this.any];
+      this.cache.set(e.eventName, list);
+    }
+    if (list.length === 0) return list;
+    return list.filter((c) => {
+      const on = c.rule.on;
+      const sources = on === 'flow' ? undefined : on.eventSource;
+      return sources === undefined || sources.includes(e.eventSource);
+    });
+  }
 }
 
 /** Settings for one rule: the exact id wins over globs; among globs the longer pattern wins. */
@@ -93,10 +144,11 @@ export function compileRules(registry: readonly Rule[], config: Config): Compile
   const used = new Set<string>();
   const rules: CompiledRule[] = [];
   const byId = new Map<string, CompiledRule>();
-  const byName = new Map<string, CompiledApiRule[]>();
-  const anyApi: CompiledApiRule[] = [];
+  const apiIndex = new ApiIndex<CompiledApiRule>();
   const flowRules: CompiledFlowRule[] = [];
-  const stateful: CompiledRule[] = [];
+  const stateful: CompiledStatefulRule[] = [];
+  const statefulIndex = new ApiIndex<CompiledStatefulRule>();
+  const statefulFlow: CompiledStatefulRule[] = [];
 
   for (const rule of registry) {
     if (byId.has(rule.id)) problems.push(`${rule.id}: duplicate rule id`);
@@ -119,20 +171,14 @@ export function compileRules(registry: readonly Rule[], config: Config): Compile
     rules.push(compiled);
     byId.set(rule.id, compiled);
     if (rule.kind !== 'match') {
-      stateful.push(compiled);
+      const c = compiled as CompiledStatefulRule;
+      stateful.push(c);
+      if (rule.on === 'flow') statefulFlow.push(c);
+      else statefulIndex.add(c, rule.on);
       continue;
     }
-    if (rule.on === 'flow') {
-      flowRules.push(compiled as CompiledFlowRule);
-    } else if (rule.on.eventNames === '*') {
-      anyApi.push(compiled as CompiledApiRule);
-    } else {
-      for (const name of rule.on.eventNames) {
-        let list = byName.get(name);
-        if (list === undefined) byName.set(name, (list = []));
-        list.push(compiled as CompiledApiRule);
-      }
-    }
+    if (rule.on === 'flow') flowRules.push(compiled as CompiledFlowRule);
+    else apiIndex.add(compiled as CompiledApiRule, rule.on);
   }
   for (const pattern of Object.keys(config.rules)) {
     if (!used.has(pattern)) problems.push(`rules.${pattern}: matches no rule id`);
@@ -143,25 +189,13 @@ export function compileRules(registry: readonly Rule[], config: Config): Compile
     });
   }
 
-  const empty: readonly CompiledApiRule[] = [];
-  const cacheByName = new Map<string, readonly CompiledApiRule[]>();
   return {
     rules,
     byId,
     flowRules,
     stateful,
-    apiRulesFor(e: ApiEvent): readonly CompiledApiRule[] {
-      let list = cacheByName.get(e.eventName);
-      if (list === undefined) {
-        const named = byName.get(e.eventName) ?? empty;
-        list = anyApi.length === 0 ? named : [...named, ...anyApi];
-        cacheByName.set(e.eventName, list);
-      }
-      if (list.length === 0) return list;
-      return list.filter((c) => {
-        const sources = c.rule.on.eventSource;
-        return sources === undefined || sources.includes(e.eventSource);
-      });
-    },
+    statefulFlow,
+    apiRulesFor: (e) => apiIndex.for(e),
+    statefulApiFor: (e) => statefulIndex.for(e),
   };
 }

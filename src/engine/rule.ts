@@ -7,7 +7,8 @@
  */
 import type { z } from 'zod';
 import type { Organisation, Priority } from '../config/schema.js';
-import type { ApiEvent, Event, FlowEvent, JsonObject } from '../model/event.js';
+import type { FindingActor } from '../findings/finding.js';
+import type { ApiEvent, Event, FlowEvent, JsonObject, Origin } from '../model/event.js';
 
 export const CATEGORIES = [
   'iam',
@@ -76,9 +77,16 @@ export interface RuleContext<K extends Knobs = Knobs> {
  * with the header of its file; the default v2 layout when `header` is omitted), and optionally the
  * configuration it is evaluated under (a partial config file, as YAML would give it).
  */
-export type Example = { title: string; config?: Record<string, unknown> } & (
-  { record: JsonObject } | { flow: string; header?: string }
-);
+interface ExampleBase {
+  title: string;
+  config?: Record<string, unknown>;
+}
+export type Example =
+  | (ExampleBase & { record: JsonObject })
+  | (ExampleBase & { flow: string; header?: string })
+  /** Stateful rules: the events of one story, in order (CloudTrail records or flow lines). */
+  | (ExampleBase & { records: readonly JsonObject[] })
+  | (ExampleBase & { flows: readonly string[]; header?: string });
 
 export interface RuleMeta<K extends Knobs = Knobs> {
   /** `aws.<category>.<name>`, equal to the rule's path under `src/rules/`. */
@@ -136,88 +144,125 @@ export interface FlowMatchRule<K extends Knobs = Knobs> extends RuleMeta<K> {
 }
 
 /**
- * What the stateful kinds see when they fire: the key they grouped on, the window, the count and a
- * capped list of contributing events, and the figures that triggered them (threshold and observed
- * value, baseline and spike).
+ * What a stateful rule keeps of one event. Computed where the event is (in a worker thread) by the
+ * rule's own functions, and small enough to cross threads: the stateful stage, which owns all
+ * state, never sees whole events. `facts` are the few values a summary needs later (the source
+ * address and its country, the instance type, …).
  */
-export interface Group<E extends Event = Event> {
+export interface Signal {
+  ruleId: string;
+  /** The entity state is kept for (a principal, a key pair, a source → destination pair). */
   key: string;
-  first: number;
-  last: number;
-  count: number;
-  events: readonly E[];
-  figures: Readonly<Record<string, number | string>>;
+  /** Event time, epoch ms. */
+  time: number;
+  /** threshold: the value counted distinctly; firstSeen: the value whose first use is news;
+   * dormancy: unused; beacon: unused. */
+  value?: string;
+  /** baseline: the amount added to the entity's series (1 for a count, bytes for volume). */
+  amount?: number;
+  /** sequence: names of the steps this event satisfies. */
+  steps?: string[];
+  facts: Record<string, string | number>;
+  eventId?: string;
+  origin: Origin;
+  account?: string;
+  region?: string;
+  actor: FindingActor;
 }
 
-interface StatefulBase<K extends Knobs, E extends Event> extends RuleMeta<K> {
+/**
+ * What a stateful rule describes when it fires: the key, the first and last contributing signals,
+ * how many contributed, the distinct values seen (capped), and the figures that triggered it
+ * (threshold and observed value, baseline and spike, days dormant, …).
+ */
+export interface Group {
+  key: string;
+  first: Signal;
+  last: Signal;
+  count: number;
+  values: readonly string[];
+  figures: Readonly<Record<string, number | string>>;
+  /** Contributing event ids and origins, capped at `findings.maxEvidence`. */
+  eventIds: readonly string[];
+  origins: readonly Origin[];
+}
+
+interface StatefulBase<K extends Knobs> extends RuleMeta<K> {
   on: ApiSelector | 'flow';
   /** Narrows the selected events further; all selected events when omitted. */
-  filter?(e: E, ctx: RuleContext<K>): boolean;
-  key(e: E, ctx: RuleContext<K>): string | undefined;
-  summary(group: Group<E>, ctx: RuleContext<K>): string;
+  filter?(e: Event, ctx: RuleContext<K>): boolean;
+  /** The entity; an event with no key (undefined) is not tracked. */
+  key(e: Event, ctx: RuleContext<K>): string | undefined;
+  /** Values for the summary, taken from the event while it is at hand. */
+  facts?(e: Event, ctx: RuleContext<K>): Record<string, string | number>;
+  /** A priority for this group other than the rule's own. */
+  priorityOf?(group: Group, ctx: RuleContext<K>): Priority;
+  /** One sentence naming who did what, stating the evidence. */
+  summary(group: Group, ctx: RuleContext<K>): string;
 }
 
-/** A count (or count of distinct values) per key in a sliding event-time window. */
-export interface ThresholdRule<
-  K extends Knobs = Knobs,
-  E extends Event = Event,
-> extends StatefulBase<K, E> {
+/** A count, or a count of distinct `value`s, per key within a sliding event-time window. */
+export interface ThresholdRule<K extends Knobs = Knobs> extends StatefulBase<K> {
   kind: 'threshold';
-  windowMs: number;
-  threshold: number;
-  distinct?(e: E, ctx: RuleContext<K>): string | undefined;
+  /** The value counted distinctly; when omitted, events are counted. */
+  value?(e: Event, ctx: RuleContext<K>): string | undefined;
+  windowMs(ctx: RuleContext<K>): number;
+  threshold(ctx: RuleContext<K>): number;
 }
 
-/** A tuple seen for the first time after a learning period. */
-export interface FirstSeenRule<
-  K extends Knobs = Knobs,
-  E extends Event = Event,
-> extends StatefulBase<K, E> {
+/**
+ * A value seen for the first time for its key (a country for a principal, a role for a caller),
+ * after a learning period in which values are recorded but not reported. The learning period runs
+ * from the first event the rule ever saw (kept in state, so it carries across runs).
+ */
+export interface FirstSeenRule<K extends Knobs = Knobs> extends StatefulBase<K> {
   kind: 'firstSeen';
-  learningMs: number;
+  value(e: Event, ctx: RuleContext<K>): string | undefined;
+  learningMs(ctx: RuleContext<K>): number;
 }
 
-/** An entity active again after at least `dormantMs` without activity. */
-export interface DormancyRule<
-  K extends Knobs = Knobs,
-  E extends Event = Event,
-> extends StatefulBase<K, E> {
+/** A key active again after at least `dormantMs` without activity. */
+export interface DormancyRule<K extends Knobs = Knobs> extends StatefulBase<K> {
   kind: 'dormancy';
-  dormantMs: number;
+  dormantMs(ctx: RuleContext<K>): number;
 }
 
-/** Several named signals joined on a key within a window, ordered when `ordered` is set. */
-export interface SequenceRule<
-  K extends Knobs = Knobs,
-  E extends Event = Event,
-> extends StatefulBase<K, E> {
+/**
+ * Several named steps by one key within a window. Unordered unless `ordered`; fires once all
+ * steps are seen (in order, when ordered) with the first step no older than the window.
+ */
+export interface SequenceRule<K extends Knobs = Knobs> extends StatefulBase<K> {
   kind: 'sequence';
-  windowMs: number;
   ordered: boolean;
-  steps: readonly {
-    name: string;
-    on: ApiSelector | 'flow';
-    when(e: E, ctx: RuleContext<K>): boolean;
-  }[];
+  /** Step names, in order when `ordered`. */
+  stepNames: readonly string[];
+  /** The steps an event satisfies (usually one). */
+  steps(e: Event, ctx: RuleContext<K>): readonly string[];
+  windowMs(ctx: RuleContext<K>): number;
 }
 
-/** A per-entity numeric series compared with its own robust history. */
-export interface BaselineRule<
-  K extends Knobs = Knobs,
-  E extends Event = Event,
-> extends StatefulBase<K, E> {
+/**
+ * A per-key series of sums over fixed event-time buckets, compared with the key's own history by
+ * robust statistics (median and median absolute deviation); nothing fires before `minHistory`
+ * buckets of history.
+ */
+export interface BaselineRule<K extends Knobs = Knobs> extends StatefulBase<K> {
   kind: 'baseline';
-  bucketMs: number;
-  value(e: E, ctx: RuleContext<K>): number;
-  minHistory: number;
-  deviations: number;
+  amount(e: Event, ctx: RuleContext<K>): number;
+  bucketMs(ctx: RuleContext<K>): number;
+  minHistory(ctx: RuleContext<K>): number;
+  /** How many MADs above the median a bucket must be to fire. */
+  deviations(ctx: RuleContext<K>): number;
+  /** A bucket below this total never fires, however unusual (avoids 0 → 3 "spikes"). */
+  minAmount(ctx: RuleContext<K>): number;
 }
 
-/** Periodic contact from one source to one destination. */
-export interface BeaconRule<K extends Knobs = Knobs> extends StatefulBase<K, FlowEvent> {
+/** Periodic contact from one source to one destination: regular intervals between contacts. */
+export interface BeaconRule<K extends Knobs = Knobs> extends StatefulBase<K> {
   kind: 'beacon';
-  minContacts: number;
-  maxJitter: number;
+  minContacts(ctx: RuleContext<K>): number;
+  /** Largest coefficient of variation of the intervals that still counts as periodic. */
+  maxJitter(ctx: RuleContext<K>): number;
 }
 
 export type MatchRule<K extends Knobs = Knobs> = ApiMatchRule<K> | FlowMatchRule<K>;
@@ -236,6 +281,24 @@ export function defineApiRule<K extends Knobs>(rule: ApiMatchRule<K>): ApiMatchR
   return rule;
 }
 export function defineFlowRule<K extends Knobs>(rule: FlowMatchRule<K>): FlowMatchRule<K> {
+  return rule;
+}
+export function defineThresholdRule<K extends Knobs>(rule: ThresholdRule<K>): ThresholdRule<K> {
+  return rule;
+}
+export function defineFirstSeenRule<K extends Knobs>(rule: FirstSeenRule<K>): FirstSeenRule<K> {
+  return rule;
+}
+export function defineDormancyRule<K extends Knobs>(rule: DormancyRule<K>): DormancyRule<K> {
+  return rule;
+}
+export function defineSequenceRule<K extends Knobs>(rule: SequenceRule<K>): SequenceRule<K> {
+  return rule;
+}
+export function defineBaselineRule<K extends Knobs>(rule: BaselineRule<K>): BaselineRule<K> {
+  return rule;
+}
+export function defineBeaconRule<K extends Knobs>(rule: BeaconRule<K>): BeaconRule<K> {
   return rule;
 }
 export function knob<T>(schema: z.ZodType<T>, defaultValue: T, description: string): Knob<T> {

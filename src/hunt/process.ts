@@ -7,12 +7,13 @@ import type { Config } from '../config/schema.js';
 import { createEnricher, type Enricher } from '../enrich/index.js';
 import { compileRules, type CompiledRuleSet } from '../engine/compile.js';
 import { evaluateMatch, type RuleFailure } from '../engine/evaluate.js';
+import { collectSignals } from '../engine/signals.js';
 import { foldHits, type BuildOptions } from '../findings/build.js';
 import type { Hit } from '../findings/finding.js';
 import type { Decoded, DecodeOptions, InputProblem } from '../formats/types.js';
 import type { Event } from '../model/event.js';
 import { normaliseCloudTrail } from '../normalise/cloudtrail.js';
-import type { Rule } from '../engine/rule.js';
+import type { Rule, Signal } from '../engine/rule.js';
 
 /** Event filters from the command line; all optional. */
 export interface EventFilters {
@@ -24,6 +25,8 @@ export interface EventFilters {
 
 export interface FileResult {
   hits: Hit[];
+  /** Inputs of the stateful stage, in record order. */
+  signals: Signal[];
   problems: InputProblem[];
   records: number;
   api: number;
@@ -36,6 +39,7 @@ export interface FileResult {
 export function emptyResult(): FileResult {
   return {
     hits: [],
+    signals: [],
     problems: [],
     records: 0,
     api: 0,
@@ -173,6 +177,7 @@ export async function processDecoded(
     else r.flow++;
     proc.enricher.enrich(event);
     evaluateMatch(proc.rules, event, r.hits, failures);
+    if (proc.rules.stateful.length > 0) collectSignals(proc.rules, event, r.signals, failures);
   }
   for (const f of failures) r.problems.push(failureProblem(f));
   r.hits = foldHits(r.hits, proc.fold);

@@ -23,6 +23,9 @@ import {
   type Processor,
 } from './process.js';
 import type { RunSummary } from './summary.js';
+import { createStatefulStage } from '../engine/stateful.js';
+import { MemoryStore } from '../state/memory.js';
+import type { StateStore } from '../state/store.js';
 import type { WorkerInit, WorkerTask } from './worker.js';
 
 /** At most this many problems are listed one by one in the summary; all are counted. */
@@ -39,6 +42,10 @@ export interface HuntOptions {
   /** Standard input, read when an input is `-`. */
   stdin?: NodeJS.ReadableStream;
   onProgress?: (filesDone: number, totalFiles: number, events: number) => void;
+  /** Where stateful rules keep state; in memory for this run when omitted. */
+  state?: StateStore;
+  /** Build state (baselines, first-seen sets, last use) without reporting findings. */
+  learnOnly?: boolean;
 }
 
 export interface HuntResult {
@@ -124,6 +131,22 @@ function runPool(
   });
 }
 
+/** `…_20230710T1145Z_…`: the delivery time AWS puts in CloudTrail and flow-log file names. */
+const STAMP = /_(\d{8}T\d{4}Z)_/;
+
+/**
+ * Files in the order the stateful stage should see them: by the time in their names (so
+ * `AWSLogs/<account>/<region>/…` trees interleave by time instead of region by region), then by
+ * path. Files without a time in the name keep path order, ahead of the rest. Standard input last.
+ */
+export function inTimeOrder(files: readonly InputFile[]): InputFile[] {
+  const key = (f: InputFile) => STAMP.exec(f.display)?.[1] ?? '';
+  return files
+    .map((f, i) => ({ f, i, k: f.path === '-' ? '\uffff' : key(f) }))
+    .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : a.i - b.i))
+    .map(({ f }) => f);
+}
+
 function newSummary(workers: number): RunSummary {
   return {
     files: { read: 0, skipped: 0 },
@@ -141,6 +164,7 @@ function newSummary(workers: number): RunSummary {
       suppressed: 0,
       byPriority: { info: 0, low: 0, medium: 0, high: 0, critical: 0 },
     },
+    state: { store: 'memory', tracked: 0, evicted: 0, late: 0 },
     elapsedMs: 0,
     eventsPerSecond: 0,
     workers,
@@ -160,7 +184,13 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
   const started = performance.now();
   const filters = opts.filters ?? {};
   const proc = createProcessor(opts.registry, opts.config, filters);
-  const { files, problems: sourceProblems, notices } = await expandInputs([...opts.inputs]);
+  const expanded = await expandInputs([...opts.inputs]);
+  const { problems: sourceProblems, notices } = expanded;
+  const files = inTimeOrder(expanded.files);
+  const store = opts.state ?? new MemoryStore();
+  const stage = createStatefulStage(proc.rules, store, {
+    maxEvidence: opts.config.findings.maxEvidence,
+  });
 
   const diskFiles = files.filter((f) => f.path !== '-');
   const wanted = Math.max(1, opts.workers ?? availableParallelism());
@@ -169,10 +199,19 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
   const results: (FileResult | undefined)[] = new Array<FileResult | undefined>(files.length);
   let filesDone = 0;
   let eventsSoFar = 0;
+  // The stateful stage takes files strictly in order, whichever worker finishes first; signals
+  // are dropped once consumed so only out-of-turn files wait in memory.
+  let nextForStage = 0;
   const record = (seq: number, r: FileResult) => {
     results[seq] = r;
     filesDone++;
     eventsSoFar += r.api + r.flow;
+    while (nextForStage < files.length && results[nextForStage] !== undefined) {
+      const ready = results[nextForStage] as FileResult;
+      stage.observe(ready.signals);
+      ready.signals = [];
+      nextForStage++;
+    }
     opts.onProgress?.(filesDone, files.length, eventsSoFar);
   };
 
@@ -199,7 +238,18 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
     addProblem(summary, p);
     summary.files.skipped++;
   }
-  const hits = [];
+  const hits = stage.finish();
+  store.checkpoint();
+  const st = stage.stats();
+  summary.state = { store: store.kind, tracked: st.tracked, evicted: st.evicted, late: st.late };
+  for (const f of st.failures) {
+    addProblem(summary, {
+      code: 'rule-error',
+      severity: 'warning',
+      file: '(stateful stage)',
+      reason: `rule ${f.ruleId} failed to describe a finding: ${f.message}`,
+    });
+  }
   for (const r of results) {
     if (r === undefined) continue;
     const fileLevelSkip = r.problems.some(
@@ -217,6 +267,7 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
     for (const h of r.hits) hits.push(h);
   }
 
+  if (opts.learnOnly === true) hits.length = 0;
   let findings = buildFindings(hits, proc.rules, {
     windowMs: opts.config.findings.windowMinutes * 60_000,
     maxEvidence: opts.config.findings.maxEvidence,

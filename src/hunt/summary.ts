@@ -26,6 +26,9 @@ export interface RunSummary {
   problems: InputProblem[];
   problemsOmitted: number;
   findings: { total: number; suppressed: number; byPriority: Record<Priority, number> };
+  /** The stateful stage: where state lived, keys held at the end, keys evicted to stay within
+   * bounds, and signals that arrived later than the lateness bound. */
+  state: { store: 'memory' | 'sqlite'; tracked: number; evicted: number; late: number };
   elapsedMs: number;
   eventsPerSecond: number;
   workers: number;

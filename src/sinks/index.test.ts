@@ -75,6 +75,7 @@ function runSummary(over: Partial<RunSummary> = {}): RunSummary {
       suppressed: 1,
       byPriority: { critical: 1, high: 2, medium: 1, low: 0, info: 0 },
     },
+    state: { store: 'memory', tracked: 12, evicted: 0, late: 0 },
     elapsedMs: 1234,
     eventsPerSecond: 2350,
     workers: 8,

@@ -94,6 +94,13 @@ export function renderSummary(summary: RunSummary, color: boolean): string {
   const more = summary.problems.length - shown.length + summary.problemsOmitted;
   if (more > 0) lines.push(`${' '.repeat(16)}… and ${plural(more, 'more problem')}`);
 
+  const st = summary.state;
+  row(
+    'state',
+    `${formatCount(st.tracked)} keys tracked (${st.store}), ${formatCount(st.evicted)} evicted, ` +
+      `${formatCount(st.late)} late signals`,
+  );
+
   const f = summary.findings;
   const parts = PRIORITIES_DESC.filter((p) => (f.byPriority[p] ?? 0) > 0).map((p) =>
     priorityColor(c, p)(`${p} ${formatCount(f.byPriority[p] ?? 0)}`),

@@ -1,0 +1,213 @@
+/**
+ * The `beacon` kind: periodic contact from one source to one destination (the signal's key). Per
+ * key it keeps the times of the last `MAX_CONTACTS` contacts in event-time order (an out-of-order
+ * contact is inserted where it belongs; signals less than `SAME_CONTACT_MS` apart are one contact,
+ * as when one connection is logged by two interfaces). After each contact, once at least
+ * `minContacts` are held (never fewer than 3, which give two intervals), it looks for the longest
+ * run of latest contacts whose intervals are regular: coefficient of variation (population
+ * standard deviation / mean) at most `maxJitter`, and mean interval at least `MIN_INTERVAL_MS`
+ * (faster than that is a chatty connection, and flow-log aggregation cannot resolve it anyway).
+ * Looking at the latest run rather than every held contact lets a beacon that starts after an
+ * earlier, unrelated contact fire without waiting for that contact to age out.
+ *
+ * A key that fired stays quiet until it has twice as many contacts as when it fired, or until its
+ * latest contact is a day (of event time) past the firing, so a beacon running for days gives a
+ * handful of findings, not one per contact.
+ *
+ * To keep state small only the latest contact is held whole; the others are a time, an origin and
+ * an event id. A group's `first` is therefore the latest contact's signal with the time, origin
+ * and event id of the run's first contact: one key is one source → destination pair, so the actor,
+ * account and region are the pair's, and the facts are those of the latest contact.
+ */
+import { TrailhoundError } from '../../errors.js';
+import type { Origin } from '../../model/event.js';
+import type { BeaconRule, Group, Signal } from '../rule.js';
+import type { KindFactory } from './types.js';
+
+/** A signal as held in state; the rule id and key are implied by the namespace and state key. */
+export type HeldSignal = Omit<Signal, 'ruleId' | 'key'>;
+
+/** `s` without the rule id and key, which the namespace and state key already say. */
+function hold(s: Signal): HeldSignal {
+  const h: Partial<Signal> = { ...s };
+  delete h.ruleId;
+  delete h.key;
+  return h as HeldSignal;
+}
+
+/** One contact: its event time, the record it came from, and its event id when it has one. */
+export interface Contact {
+  t: number;
+  o: Origin;
+  id?: string;
+}
+
+export interface BeaconState {
+  /** The latest contacts, ascending by time. */
+  contacts: Contact[];
+  /** Contacts ever counted for the key (not capped), for the refire rule. */
+  total: number;
+  /** The signal of the latest contact in event time. */
+  last: HeldSignal;
+  /** Time of the latest contact when the key last fired; null: never fired. */
+  firedAt: number | null;
+  /** `total` when the key last fired. */
+  firedTotal: number;
+}
+
+export const MAX_CONTACTS = 64;
+export const SAME_CONTACT_MS = 1_000;
+export const MIN_INTERVAL_MS = 10_000;
+export const REFIRE_MS = 24 * 60 * 60_000;
+
+const round = (x: number, places: number): number => {
+  const f = 10 ** places;
+  return Math.round(x * f) / f;
+};
+
+/** Index of the first contact later than `t`. */
+function upperBound(contacts: readonly Contact[], t: number): number {
+  let lo = 0;
+  let hi = contacts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((contacts[mid] as Contact).t <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * The longest run of latest contacts (at least `minContacts`) whose intervals are periodic: its
+ * start index, mean interval (ms) and coefficient of variation; undefined when none is.
+ */
+export function periodicRun(
+  contacts: readonly Contact[],
+  minContacts: number,
+  maxJitter: number,
+): { from: number; mean: number; jitter: number } | undefined {
+  let found: { from: number; mean: number; jitter: number } | undefined;
+  let sum = 0;
+  let sumSq = 0;
+  for (let from = contacts.length - 2; from >= 0; from--) {
+    const d = (contacts[from + 1] as Contact).t - (contacts[from] as Contact).t;
+    sum += d;
+    sumSq += d * d;
+    const n = contacts.length - from;
+    if (n < minContacts) continue;
+    const intervals = n - 1;
+    const mean = sum / intervals;
+    const sd = Math.sqrt(Math.max(0, sumSq / intervals - mean * mean));
+    const jitter = sd / mean;
+    if (mean >= MIN_INTERVAL_MS && jitter <= maxJitter) found = { from, mean, jitter };
+  }
+  return found;
+}
+
+export const beaconKind: KindFactory<BeaconRule> = (k) => {
+  const { rule, ctx } = k.rule;
+  const minContacts = Math.max(3, rule.minContacts(ctx));
+  const maxJitter = rule.maxJitter(ctx);
+  if (!Number.isInteger(minContacts) || minContacts > MAX_CONTACTS) {
+    throw new TrailhoundError(
+      'rule',
+      `${rule.id}: minContacts must be an integer ≤ ${MAX_CONTACTS}; found ${minContacts}`,
+    );
+  }
+  if (!Number.isFinite(maxJitter) || maxJitter < 0) {
+    throw new TrailhoundError(
+      'rule',
+      `${rule.id}: maxJitter must be a number ≥ 0; found ${maxJitter}`,
+    );
+  }
+  let newest = -Infinity;
+  // This evaluator is the namespace's only writer, so counting its own inserts saves asking the
+  // store on every signal.
+  let size = k.store.count(k.ns);
+
+  const groupOf = (key: string, st: BeaconState, from: number, mean: number, jitter: number) => {
+    const run = st.contacts.slice(from);
+    const c0 = run[0] as Contact;
+    const first: Signal = { ...st.last, ruleId: rule.id, key, time: c0.t, origin: c0.o };
+    if (c0.id === undefined) delete first.eventId;
+    else first.eventId = c0.id;
+    const evidence = run.slice(0, k.maxEvidence);
+    const eventIds: string[] = [];
+    for (const c of evidence) if (c.id !== undefined) eventIds.push(c.id);
+    const group: Group = {
+      key,
+      first,
+      last: { ...st.last, ruleId: rule.id, key },
+      count: run.length,
+      values: [],
+      figures: {
+        contacts: run.length,
+        meanIntervalSeconds: round(mean / 1000, 1),
+        jitter: round(jitter, 3),
+        maxJitter,
+      },
+      eventIds,
+      origins: evidence.map((c) => c.o),
+    };
+    return group;
+  };
+
+  return {
+    observe(s) {
+      if (s.time < newest - k.latenessMs) k.stats.late++;
+      if (s.time > newest) newest = s.time;
+      const held = hold(s);
+      const stored = k.store.get<BeaconState>(k.ns, s.key);
+      const st: BeaconState = stored ?? {
+        contacts: [],
+        total: 0,
+        last: held,
+        firedAt: null,
+        firedTotal: 0,
+      };
+
+      const at = upperBound(st.contacts, s.time);
+      const before = st.contacts[at - 1];
+      const after = st.contacts[at];
+      const same =
+        (before !== undefined && s.time - before.t < SAME_CONTACT_MS) ||
+        (after !== undefined && after.t - s.time < SAME_CONTACT_MS);
+      // Older than every held contact of a full list: it would be dropped at once.
+      const stale = at === 0 && st.contacts.length >= MAX_CONTACTS;
+      let group: Group | undefined;
+      if (!same && !stale) {
+        const c: Contact = { t: s.time, o: s.origin };
+        if (s.eventId !== undefined) c.id = s.eventId;
+        st.contacts.splice(at, 0, c);
+        if (st.contacts.length > MAX_CONTACTS)
+          st.contacts.splice(0, st.contacts.length - MAX_CONTACTS);
+        st.total++;
+        if (s.time >= st.last.time) st.last = held;
+
+        const quiet =
+          st.firedAt !== null &&
+          st.total < 2 * st.firedTotal &&
+          st.last.time < st.firedAt + REFIRE_MS;
+        if (!quiet && st.contacts.length >= minContacts) {
+          const run = periodicRun(st.contacts, minContacts, maxJitter);
+          if (run !== undefined) {
+            group = groupOf(s.key, st, run.from, run.mean, run.jitter);
+            st.firedAt = st.last.time;
+            st.firedTotal = st.total;
+          }
+        }
+      }
+
+      k.store.set(k.ns, s.key, st);
+      if (stored === undefined && ++size > k.maxEntities) {
+        const gone = k.store.evict(k.ns, k.maxEntities);
+        k.stats.evicted += gone;
+        size -= gone;
+      }
+      if (group !== undefined) k.emit(group);
+    },
+    finish() {
+      // Each contact is judged as it comes; nothing is pending.
+    },
+  };
+};
