@@ -10,10 +10,11 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { loadConfig } from '../config/load.js';
 import { resolveEnrichPaths } from '../enrich/index.js';
-import { PRIORITIES, type Priority } from '../config/schema.js';
+import { PRIORITIES, type Config, type Priority } from '../config/schema.js';
 import { TrailhoundError } from '../errors.js';
 import { PRIORITY_RANK } from '../findings/build.js';
 import { hunt } from '../hunt/run.js';
+import { openStateStore } from '../state/index.js';
 import { RULES } from '../rules/registry.js';
 import { createProgress } from '../sinks/progress.js';
 import { renderSummary, writeOutput } from '../sinks/index.js';
@@ -21,7 +22,7 @@ import { renderSummary, writeOutput } from '../sinks/index.js';
 export const FORMATS = ['table', 'jsonl', 'json', 'csv'] as const;
 type Format = (typeof FORMATS)[number];
 
-interface HuntFlags {
+export interface HuntFlags {
   format?: Format;
   out?: string;
   config?: string;
@@ -33,6 +34,7 @@ interface HuntFlags {
   failOn?: Priority;
   strict?: boolean;
   workers?: string;
+  state?: string;
   progress: boolean;
   color: boolean;
 }
@@ -103,6 +105,10 @@ export function registerHunt(program: Command): void {
     )
     .option('--strict', 'exit 3 when any input problem was found')
     .option('-w, --workers <n>', 'worker threads (default: number of cores)')
+    .option(
+      '--state <file>',
+      'keep detection state (first-seen sets, last use, baselines) in this SQLite file across runs',
+    )
     .option('--no-progress', 'never show a progress bar')
     .option('--no-color', 'no colours in table output')
     .action(async (paths: string[], flags: HuntFlags) => {
@@ -110,7 +116,14 @@ export function registerHunt(program: Command): void {
     });
 }
 
-async function runHunt(paths: string[], flags: HuntFlags): Promise<number> {
+/** What `hunt` and `baseline learn` share: configuration, worker count and event filters. */
+export async function runOptions(
+  flags: Pick<HuntFlags, 'config' | 'workers' | 'since' | 'until' | 'account' | 'region'>,
+): Promise<{
+  config: Config;
+  workers: number | undefined;
+  filters: NonNullable<Parameters<typeof hunt>[0]['filters']>;
+}> {
   const loaded = await loadConfig(flags.config);
   // List and snapshot paths in the config are relative to its folder; workers get them absolute.
   const config = resolveEnrichPaths(loaded.config, loaded.path);
@@ -123,7 +136,7 @@ async function runHunt(paths: string[], flags: HuntFlags): Promise<number> {
         `--workers: expected a whole number from 1 to 256; found "${flags.workers}"`,
       );
   }
-  const filters: Parameters<typeof hunt>[0]['filters'] = {};
+  const filters: NonNullable<Parameters<typeof hunt>[0]['filters']> = {};
   if (flags.since !== undefined) filters.since = parseTimeFlag('--since', flags.since);
   if (flags.until !== undefined) filters.until = parseTimeFlag('--until', flags.until);
   if (filters.since !== undefined && filters.until !== undefined && filters.since > filters.until)
@@ -138,6 +151,12 @@ async function runHunt(paths: string[], flags: HuntFlags): Promise<number> {
     filters.accounts = flags.account;
   }
   if (flags.region !== undefined) filters.regions = flags.region;
+
+  return { config, workers, filters };
+}
+
+async function runHunt(paths: string[], flags: HuntFlags): Promise<number> {
+  const { config, workers, filters } = await runOptions(flags);
 
   const stdoutTTY = flags.out === undefined && process.stdout.isTTY === true;
   const format: Format = flags.format ?? (stdoutTTY ? 'table' : 'jsonl');
@@ -159,11 +178,15 @@ async function runHunt(paths: string[], flags: HuntFlags): Promise<number> {
   };
   if (workers !== undefined) huntOpts.workers = workers;
   if (flags.minPriority !== undefined) huntOpts.minPriority = flags.minPriority;
+  const store = openStateStore(flags.state);
+  huntOpts.state = store;
   let result;
   try {
     result = await hunt(huntOpts);
   } finally {
     progress?.stop();
+    // hunt() checkpoints what it learned; closing without a checkpoint keeps the last good state.
+    store.close();
   }
   const { findings, summary } = result;
 

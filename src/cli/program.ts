@@ -7,6 +7,7 @@
 import { Command, CommanderError } from 'commander';
 import pc from 'picocolors';
 import { TrailhoundError, formatLocation } from '../errors.js';
+import { registerBaseline } from './baseline.js';
 import { registerConfig } from './config.js';
 import { registerDocs } from './docs.js';
 import { registerHunt } from './hunt.js';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerHunt(program);
+  registerBaseline(program);
   registerConfig(program);
   registerRules(program);
   registerMatrix(program);
