@@ -173,6 +173,48 @@ const deployRun: Rec[] = [
   }),
 ];
 
+/** The intruder's enumeration sweep: distinct read-only calls across services within minutes. */
+const SWEEP: [string, string][] = [
+  ['iam', 'ListAttachedUserPolicies'],
+  ['iam', 'ListGroups'],
+  ['iam', 'ListPolicies'],
+  ['iam', 'GetAccountAuthorizationDetails'],
+  ['iam', 'ListAccessKeys'],
+  ['iam', 'GetAccountSummary'],
+  ['iam', 'ListInstanceProfiles'],
+  ['iam', 'ListSAMLProviders'],
+  ['iam', 'ListOpenIDConnectProviders'],
+  ['iam', 'GetAccountPasswordPolicy'],
+  ['ec2', 'DescribeInstances'],
+  ['ec2', 'DescribeSecurityGroups'],
+  ['ec2', 'DescribeVpcs'],
+  ['ec2', 'DescribeSubnets'],
+  ['ec2', 'DescribeSnapshots'],
+  ['ec2', 'DescribeImages'],
+  ['ec2', 'DescribeKeyPairs'],
+  ['ec2', 'DescribeRegions'],
+  ['s3', 'ListBuckets'],
+  ['s3', 'GetBucketPolicy'],
+  ['s3', 'GetBucketAcl'],
+  ['lambda', 'ListFunctions20150331'],
+  ['secretsmanager', 'ListSecrets'],
+  ['ssm', 'DescribeParameters'],
+  ['kms', 'ListKeys'],
+  ['kms', 'ListAliases'],
+  ['rds', 'DescribeDBInstances'],
+  ['rds', 'DescribeDBSnapshots'],
+  ['cloudtrail', 'GetTrailStatus'],
+  ['guardduty', 'ListDetectors'],
+  ['logs', 'DescribeLogGroups'],
+  ['sns', 'ListTopics'],
+  ['organizations', 'DescribeOrganization'],
+];
+const sweep: Rec[] = SWEEP.map(([service, name], i) => {
+  const secs = 22 + i * 4;
+  const time = `13:3${7 + Math.floor(secs / 60)}:${String(secs % 60).padStart(2, '0')}`;
+  return ct(time, leaked, `${service}.amazonaws.com`, name, ATTACKER_IP, ATTACKER_UA, null);
+});
+
 const intrusion: Rec[] = [
   ct(
     '13:37:02',
@@ -291,6 +333,7 @@ function trailFile(stamp: string, suffix: string, records: Rec[]): void {
 rmSync(join(root, 'AWSLogs'), { recursive: true, force: true });
 trailFile('0905', 'Qm3x9TtYw2VbN8aK', morning);
 trailFile('1005', 'Lp0c7RkD4sFh1JzE', deployRun);
+trailFile('1335', 'Vb2nK7qW1xZe4RtU', sweep);
 trailFile('1340', 'Xa6eW9oPq2UrT5Yd', intrusion.slice(0, 7));
 trailFile('1345', 'Hn4bV8mCk3GjS0Lf', intrusion.slice(7));
 
@@ -298,7 +341,7 @@ const flowHeader =
   'version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status vpc-id subnet-id instance-id flow-direction';
 const t = Date.UTC(2026, 2, 14, 13, 30, 0) / 1000;
 const eni = 'eni-0f1e2d3c4b5a69788';
-const flows = [
+const flows: string[] = [
   `5 ${ACCOUNT} ${eni} 10.20.1.15 10.20.2.40 49732 5432 6 22 4120 ${t} ${t + 58} ACCEPT OK vpc-0a1b2c3d subnet-0a1b2c3d i-0123456789abcdef0 egress`,
   `5 ${ACCOUNT} ${eni} 10.20.1.15 52.94.5.100 49810 443 6 40 18033 ${t} ${t + 58} ACCEPT OK vpc-0a1b2c3d subnet-0a1b2c3d i-0123456789abcdef0 egress`,
   `5 ${ACCOUNT} ${eni} 185.220.101.47 10.20.1.15 51544 22 6 61 9120 ${t + 60} ${t + 118} ACCEPT OK vpc-0a1b2c3d subnet-0a1b2c3d i-0123456789abcdef0 ingress`,
@@ -306,8 +349,16 @@ const flows = [
   `5 ${ACCOUNT} ${eni} 10.20.1.15 198.51.100.99 40112 4444 6 1200 9800321 ${t + 120} ${t + 178} ACCEPT OK vpc-0a1b2c3d subnet-0a1b2c3d i-0123456789abcdef0 egress`,
   `5 ${ACCOUNT} ${eni} - - - - - - - ${t + 180} ${t + 238} - NODATA vpc-0a1b2c3d subnet-0a1b2c3d i-0123456789abcdef0 -`,
 ];
+// Earlier that day the compromised instance called home every five minutes (a beacon).
+const beacon: string[] = [];
+for (let i = 0; i < 12; i++) {
+  const at = Date.UTC(2026, 2, 14, 10, 0, 0) / 1000 + i * 300 + (i % 3);
+  beacon.push(
+    `5 ${ACCOUNT} ${eni} 10.20.1.15 203.0.113.80 ${41000 + i} 443 6 9 1480 ${at} ${at + 1} ACCEPT OK vpc-0a1b2c3d subnet-0a1b2c3d i-0123456789abcdef0 egress`,
+  );
+}
 writeGz(
   `AWSLogs/${ACCOUNT}/vpcflowlogs/${REGION}/2026/03/14/${ACCOUNT}_vpcflowlogs_${REGION}_fl-0123456789abcdef0_20260314T1330Z_4f2c1d9a.log.gz`,
-  `${flowHeader}\n${flows.join('\n')}\n`,
+  `${flowHeader}\n${[...beacon, ...flows].join('\n')}\n`,
 );
 console.log(`wrote examples under ${root}`);

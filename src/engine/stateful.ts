@@ -66,7 +66,10 @@ export function createStatefulStage(
         figures: { ...g.figures },
       });
     } catch (err) {
-      failures.push({ ruleId: c.rule.id, message: err instanceof Error ? err.message : String(err) });
+      failures.push({
+        ruleId: c.rule.id,
+        message: err instanceof Error ? err.message : String(err),
+      });
     }
   };
 

@@ -19,9 +19,9 @@ describe('trailhound hunt on the bundled examples', () => {
     const r = await trailhound(['hunt', EXAMPLES, '--format', 'json']);
     expect(r.code).toBe(0);
     const { summary, findings } = json(r);
-    expect(summary.files).toEqual({ read: 5, skipped: 0 });
-    expect(summary.records).toBe(23);
-    expect(summary.events).toEqual({ api: 17, flow: 5 });
+    expect(summary.files).toEqual({ read: 6, skipped: 0 });
+    expect(summary.records).toBe(68);
+    expect(summary.events).toEqual({ api: 50, flow: 17 });
     expect(summary.flowStatus).toEqual({ nodata: 1, skipdata: 0 });
     expect(summary.skipped.total).toBe(0);
     const ids = findings.map((f) => f.rule.id);
@@ -115,7 +115,7 @@ describe('trailhound hunt on the bundled examples', () => {
       await trailhound(['hunt', EXAMPLES, '--format', 'json', '--account', '999999999999']),
     );
     expect(acct.findings).toEqual([]);
-    expect(acct.summary.filteredOut).toBe(22);
+    expect(acct.summary.filteredOut).toBe(67);
 
     const region = json(
       await trailhound(['hunt', EXAMPLES, '--format', 'json', '--region', 'us-east-1,eu-west-1']),

@@ -14,6 +14,10 @@ import serialConsoleAccessEnabled from './serial-console-access-enabled.js';
 import ssmSessionOutsideJumpUsers from './ssm-session-outside-jump-users.js';
 import unapprovedRegion from './unapproved-region.js';
 import unusualInstanceType from './unusual-instance-type.js';
+import firstRemoteSessionForPrincipal from './first-remote-session-for-principal.js';
+import instanceLaunchBurst from './instance-launch-burst.js';
+import newInstanceTypeForAccount from './new-instance-type-for-account.js';
+import newRegionForAccount from './new-region-for-account.js';
 
 export const COMPUTE_RULES: readonly Rule[] = [
   // compute, COMP-1: provisioning outside CI/CD, unusual instance types and regions
@@ -30,4 +34,10 @@ export const COMPUTE_RULES: readonly Rule[] = [
   imdsV1Enabled,
   keyPairCreatedOutsideAutomation,
   cloudshellUsed,
+  // COMP-2: behaviour over time
+  firstRemoteSessionForPrincipal,
+  // COMP-1: behaviour over time
+  instanceLaunchBurst,
+  newInstanceTypeForAccount,
+  newRegionForAccount,
 ];

@@ -9,6 +9,8 @@ import federationTokenIssued from './federation-token-issued.js';
 import instanceCredentialsOutsideAws from './instance-credentials-outside-aws.js';
 import signinTokenOutsideConsole from './signin-token-outside-console.js';
 import windowsPasswordRetrieved from './windows-password-retrieved.js';
+import sessionUsedFromManyPlaces from './session-used-from-many-places.js';
+import newSourceForLongTermKey from './new-source-for-long-term-key.js';
 
 export const CREDENTIAL_RULES: readonly Rule[] = [
   // credential, CRED-1: credentials used from unexpected places, token tricks
@@ -19,4 +21,7 @@ export const CREDENTIAL_RULES: readonly Rule[] = [
   // credential, beyond the matrix
   consoleLoginFailed,
   windowsPasswordRetrieved,
+  // CRED-1: behaviour over time
+  sessionUsedFromManyPlaces,
+  newSourceForLongTermKey,
 ];

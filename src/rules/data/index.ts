@@ -34,6 +34,12 @@ import sensitiveResourceAccess from './sensitive-resource-access.js';
 import snapshotCopied from './snapshot-copied.js';
 import snapshotCreated from './snapshot-created.js';
 import snapshotShareUsed from './snapshot-share-used.js';
+import secretReadBurst from './secret-read-burst.js';
+import parameterDecryptBurst from './parameter-decrypt-burst.js';
+import objectDownloadSpike from './object-download-spike.js';
+import objectBytesSpike from './object-bytes-spike.js';
+import kmsDecryptSpike from './kms-decrypt-spike.js';
+import sensitiveAccessOutsideHours from './sensitive-access-outside-hours.js';
 
 export const DATA_RULES: readonly Rule[] = [
   // data, DATA-1: sensitive resources and exfiltration through S3 and Secrets Manager
@@ -72,4 +78,11 @@ export const DATA_RULES: readonly Rule[] = [
   backupDeleted,
   rdsDeletionProtectionRemoved,
   secretScheduledForDeletion,
+  // DATA-1: behaviour over time
+  secretReadBurst,
+  parameterDecryptBurst,
+  objectDownloadSpike,
+  objectBytesSpike,
+  kmsDecryptSpike,
+  sensitiveAccessOutsideHours,
 ];

@@ -23,6 +23,12 @@ import rootConsoleLogin from './root-console-login.js';
 import rootPasswordRecovery from './root-password-recovery.js';
 import userAddedToAdminGroup from './user-added-to-admin-group.js';
 import userCreated from './user-created.js';
+import roleChaining from './role-chaining.js';
+import newRoleForPrincipal from './new-role-for-principal.js';
+import privilegeGrantThenUse from './privilege-grant-then-use.js';
+import backdoorUserSequence from './backdoor-user-sequence.js';
+import dormantAccessKeyUsed from './dormant-access-key-used.js';
+import sessionTokenFirstUse from './session-token-first-use.js';
 
 export const IAM_RULES: readonly Rule[] = [
   // iam, IAM-1: excessive permissions and policy abuse
@@ -48,4 +54,13 @@ export const IAM_RULES: readonly Rule[] = [
   mfaDeviceRemoved,
   passwordPolicyWeakened,
   userAddedToAdminGroup,
+  // IAM-1: behaviour over time
+  roleChaining,
+  newRoleForPrincipal,
+  privilegeGrantThenUse,
+  // IAM-2: behaviour over time
+  backdoorUserSequence,
+  // IAM-3: behaviour over time
+  dormantAccessKeyUsed,
+  sessionTokenFirstUse,
 ];
