@@ -9,14 +9,14 @@ import { defineFirstSeenRule, knob } from '../../engine/rule.js';
 import { basePriority, byAwsService, IDENTITIES, isAutomation, reqString, shift } from '../lib.js';
 import {
   actorOf,
-  apiEvent,
+  asApi,
   callerFacts,
-  DAY_MS,
+  DAY,
   fact,
   figure,
   placeOf,
   stablePrincipal,
-  timeAfter,
+  isoAfter,
 } from '../lib/behaviour.js';
 import { isJumpUser } from '../lib/caller.js';
 import { IAM_IDENTITIES } from '../lib/iam-principals.js';
@@ -44,7 +44,7 @@ const ACTIONS: Record<string, string> = {
 const START = '2026-01-02T03:04:05Z';
 
 function by(identity: Call['identity'], days: number, ip = '81.2.69.160'): Call {
-  return { identity, eventTime: timeAfter(START, days * DAY_MS), sourceIPAddress: ip };
+  return { identity, eventTime: isoAfter(START, days * DAY), sourceIPAddress: ip };
 }
 
 export default defineFirstSeenRule({
@@ -90,16 +90,16 @@ export default defineFirstSeenRule({
     eventNames: ['StartSession', 'SendSSHPublicKey', 'SendSerialConsoleSSHPublicKey'],
   },
   filter: (ev) => {
-    const e = apiEvent(ev);
+    const e = asApi(ev);
     return e !== undefined && e.errorCode === undefined && !byAwsService(e);
   },
   key: (ev) => {
-    const e = apiEvent(ev);
+    const e = asApi(ev);
     return e === undefined ? undefined : stablePrincipal(e);
   },
-  value: (ev) => apiEvent(ev)?.eventName,
+  value: (ev) => asApi(ev)?.eventName,
   facts: (ev, ctx) => {
-    const e = apiEvent(ev);
+    const e = asApi(ev);
     if (e === undefined) return {};
     const target = reqString(e, 'target', 'instanceId');
     return {
@@ -108,7 +108,7 @@ export default defineFirstSeenRule({
       routine: isJumpUser(e, ctx.org) || isAutomation(e, ctx.org) ? 1 : 0,
     };
   },
-  learningMs: (ctx) => ctx.knobs.learningDays * DAY_MS,
+  learningMs: (ctx) => ctx.knobs.learningDays * DAY,
   priorityOf: (g, ctx) =>
     shift(
       basePriority(ctx, 'medium'),

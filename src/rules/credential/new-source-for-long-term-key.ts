@@ -9,14 +9,14 @@ import { defineFirstSeenRule, knob } from '../../engine/rule.js';
 import { basePriority, ctRecord, IDENTITIES, shift } from '../lib.js';
 import {
   actorOf,
-  apiEvent,
+  asApi,
   callerFacts,
-  DAY_MS,
+  DAY,
   fact,
   figure,
   maskKey,
   placeOf,
-  timeAfter,
+  isoAfter,
 } from '../lib/behaviour.js';
 import { isLongTermKey } from '../lib/caller.js';
 import { internetSource } from '../lib/iam-principals.js';
@@ -37,7 +37,7 @@ function aliceFrom(days: number, ip: string) {
     eventSource: 's3.amazonaws.com',
     eventName: 'ListBuckets',
     identity: IDENTITIES.user,
-    eventTime: timeAfter(START, days * DAY_MS),
+    eventTime: isoAfter(START, days * DAY),
     sourceIPAddress: ip,
     readOnly: true,
     requestParameters: { Host: 's3.us-east-1.amazonaws.com' },
@@ -82,13 +82,13 @@ export default defineFirstSeenRule({
   kind: 'firstSeen',
   on: { eventNames: '*' },
   filter: (ev) => {
-    const e = apiEvent(ev);
+    const e = asApi(ev);
     return e !== undefined && isLongTermKey(e) && internetSource(e) !== undefined;
   },
-  key: (ev) => apiEvent(ev)?.actor.accessKeyId,
-  value: (ev) => apiEvent(ev)?.sourceIp,
+  key: (ev) => asApi(ev)?.actor.accessKeyId,
+  value: (ev) => asApi(ev)?.sourceIp,
   facts: (ev) => {
-    const e = apiEvent(ev);
+    const e = asApi(ev);
     if (e === undefined) return {};
     const intel = e.source?.intel ?? [];
     return {
@@ -97,7 +97,7 @@ export default defineFirstSeenRule({
       ...(intel.length > 0 ? { intel: intel.join(', ') } : {}),
     };
   },
-  learningMs: (ctx) => ctx.knobs.learningDays * DAY_MS,
+  learningMs: (ctx) => ctx.knobs.learningDays * DAY,
   priorityOf: (g, ctx) =>
     shift(basePriority(ctx, 'low'), fact(g.last, 'intel') === undefined ? 0 : 2),
   summary: (g) => {

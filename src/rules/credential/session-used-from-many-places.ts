@@ -10,14 +10,14 @@ import type { ApiEvent, JsonObject } from '../../model/event.js';
 import { basePriority, ctRecord, IDENTITIES, names, shift, USER_AGENTS } from '../lib.js';
 import {
   actorOf,
-  apiEvent,
+  asApi,
   callerFacts,
   fact,
   figure,
   maskKey,
-  MINUTE_MS,
+  MINUTE,
   placeOf,
-  timeAfter,
+  isoAfter,
 } from '../lib/behaviour.js';
 import { instanceCredential, isTemporaryKey } from '../lib/caller.js';
 import { fromAwsService } from '../lib/caller-source.js';
@@ -76,7 +76,7 @@ function instanceCall(minutes: number, eventName: string, ip: string) {
     eventSource,
     eventName,
     identity: IAM_IDENTITIES.instanceRole,
-    eventTime: timeAfter(START, minutes * MINUTE_MS),
+    eventTime: isoAfter(START, minutes * MINUTE),
     sourceIPAddress: ip,
     userAgent: ip.startsWith('10.') ? USER_AGENTS.boto3 : USER_AGENTS.cli,
     readOnly: true,
@@ -90,7 +90,7 @@ function bobCall(minutes: number, ip: string, identity: JsonObject = IDENTITIES.
     eventSource: 'ec2.amazonaws.com',
     eventName: 'DescribeInstances',
     identity,
-    eventTime: timeAfter(START, minutes * MINUTE_MS),
+    eventTime: isoAfter(START, minutes * MINUTE),
     sourceIPAddress: ip,
     readOnly: true,
     requestParameters: { instancesSet: {}, filterSet: {} },
@@ -138,20 +138,20 @@ export default defineThresholdRule({
   kind: 'threshold',
   on: { eventNames: '*' },
   filter: (ev) => {
-    const e = apiEvent(ev);
+    const e = asApi(ev);
     return e !== undefined && isTemporaryKey(e);
   },
-  key: (ev) => apiEvent(ev)?.actor.accessKeyId,
+  key: (ev) => asApi(ev)?.actor.accessKeyId,
   value: (ev, ctx) => {
-    const e = apiEvent(ev);
+    const e = asApi(ev);
     return e === undefined ? undefined : placeOfCall(e, ctx.knobs);
   },
   facts: (ev) => {
-    const e = apiEvent(ev);
+    const e = asApi(ev);
     if (e === undefined) return {};
     return { ...callerFacts(e), instance: instanceCredential(e) === undefined ? 0 : 1 };
   },
-  windowMs: (ctx) => ctx.knobs.windowMinutes * MINUTE_MS,
+  windowMs: (ctx) => ctx.knobs.windowMinutes * MINUTE,
   threshold: (ctx) => ctx.knobs.threshold,
   priorityOf: (g, ctx) =>
     shift(basePriority(ctx, 'medium'), fact(g.last, 'instance') === '1' ? 1 : 0),

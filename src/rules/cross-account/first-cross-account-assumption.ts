@@ -11,13 +11,13 @@ import type { ApiEvent, JsonObject } from '../../model/event.js';
 import { basePriority, byAwsService, isAutomation, names, shift } from '../lib.js';
 import {
   actorOf,
-  apiEvent,
+  asApi,
   assumedRoleArn,
   callerFacts,
-  DAY_MS,
+  DAY,
   fact,
   placeOf,
-  timeAfter,
+  isoAfter,
 } from '../lib/behaviour.js';
 import { accountOfArn, lastSegment } from '../lib/caller.js';
 import { FOREIGN_ACCOUNT } from '../lib/iam-principals.js';
@@ -101,7 +101,7 @@ function johnAssumes(days: number, roleName: string, ip = '81.2.69.160'): JsonOb
     identity: JOHN,
     roleArn: `arn:aws:iam::${ROLE_ACCOUNT}:role/${roleName}`,
     roleSessionName: `JohnDoe-${roleName}`,
-    eventTime: timeAfter(START, days * DAY_MS),
+    eventTime: isoAfter(START, days * DAY),
     sourceIPAddress: ip,
   });
 }
@@ -119,7 +119,7 @@ function roleSide(
     identity: { type: 'AWSAccount', principalId, accountId: account },
     roleArn: `arn:aws:iam::${ROLE_ACCOUNT}:role/${roleName}`,
     roleSessionName: `session-${roleName}`,
-    eventTime: timeAfter(START, days * DAY_MS),
+    eventTime: isoAfter(START, days * DAY),
     sourceIPAddress: ip,
   });
   return { ...record, recipientAccountId: ROLE_ACCOUNT };
@@ -175,7 +175,7 @@ export default defineFirstSeenRule({
   kind: 'firstSeen',
   on: { eventSource: ['sts.amazonaws.com'], eventNames: ['AssumeRole'] },
   filter: (ev) => {
-    const e = apiEvent(ev);
+    const e = asApi(ev);
     return (
       e !== undefined &&
       e.errorCode === undefined &&
@@ -184,15 +184,15 @@ export default defineFirstSeenRule({
     );
   },
   key: (ev) => {
-    const e = apiEvent(ev);
+    const e = asApi(ev);
     return e === undefined ? undefined : callerKey(e);
   },
   value: (ev) => {
-    const e = apiEvent(ev);
+    const e = asApi(ev);
     return e === undefined ? undefined : assumedRoleArn(e);
   },
   facts: (ev, ctx) => {
-    const e = apiEvent(ev);
+    const e = asApi(ev);
     const accounts = e === undefined ? undefined : accountsOf(e);
     if (e === undefined || accounts === undefined) return {};
     return {
@@ -203,7 +203,7 @@ export default defineFirstSeenRule({
       automation: isAutomation(e, ctx.org) ? 1 : 0,
     };
   },
-  learningMs: (ctx) => ctx.knobs.learningDays * DAY_MS,
+  learningMs: (ctx) => ctx.knobs.learningDays * DAY,
   priorityOf: (g, ctx) => {
     const s = g.last;
     const st = standing(
@@ -252,7 +252,7 @@ export default defineFirstSeenRule({
             identity: JOHN,
             roleArn: `arn:aws:iam::${FOREIGN_ACCOUNT}:role/transfer`,
             roleSessionName: 'JohnDoe',
-            eventTime: timeAfter(START, 8 * DAY_MS),
+            eventTime: isoAfter(START, 8 * DAY),
             sourceIPAddress: '45.133.1.20',
           }),
         ],
@@ -292,7 +292,7 @@ export default defineFirstSeenRule({
             identity: JOHN,
             roleArn: `arn:aws:iam::${CALLER_ACCOUNT}:role/local-admin`,
             roleSessionName: 'JohnDoe',
-            eventTime: timeAfter(START, 9 * DAY_MS),
+            eventTime: isoAfter(START, 9 * DAY),
           }),
         ],
       },

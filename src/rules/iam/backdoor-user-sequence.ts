@@ -17,14 +17,14 @@ import {
 } from '../lib/admin-grant.js';
 import {
   actorOf,
-  apiEvent,
+  asApi,
   callerFacts,
   fact,
-  MINUTE_MS,
+  MINUTE,
   placeOf,
   span,
   stablePrincipal,
-  timeAfter,
+  isoAfter,
 } from '../lib/behaviour.js';
 import {
   addUserToGroupRecord,
@@ -93,7 +93,7 @@ const ADMIN_ARN = 'arn:aws:iam::aws:policy/AdministratorAccess';
 function alice(seconds: number): IamCall {
   return {
     identity: IDENTITIES.user,
-    eventTime: timeAfter(START, seconds * 1000),
+    eventTime: isoAfter(START, seconds * 1000),
     sourceIPAddress: '185.220.101.47',
   };
 }
@@ -102,7 +102,7 @@ function alice(seconds: number): IamCall {
 function bob(minutes: number): IamCall {
   return {
     identity: IDENTITIES.role,
-    eventTime: timeAfter(START, minutes * MINUTE_MS),
+    eventTime: isoAfter(START, minutes * MINUTE),
     sourceIPAddress: '45.133.1.20',
     userAgent: 'AWS Internal',
   };
@@ -153,7 +153,7 @@ export default defineSequenceRule({
   kind: 'sequence',
   ordered: false,
   stepNames: STEPS,
-  windowMs: (ctx) => ctx.knobs.windowMinutes * MINUTE_MS,
+  windowMs: (ctx) => ctx.knobs.windowMinutes * MINUTE,
   on: {
     eventSource: ['iam.amazonaws.com'],
     eventNames: [
@@ -166,11 +166,11 @@ export default defineSequenceRule({
     ],
   },
   filter: (ev) => {
-    const e = apiEvent(ev);
+    const e = asApi(ev);
     return e !== undefined && e.errorCode === undefined && !byAwsService(e);
   },
   key: (ev) => {
-    const e = apiEvent(ev);
+    const e = asApi(ev);
     if (e === undefined) return undefined;
     const actor = stablePrincipal(e);
     const user = targetUser(e);
@@ -178,12 +178,12 @@ export default defineSequenceRule({
     return `${actor}|${e.account ?? 'unknown-account'}|${user}`;
   },
   steps: (ev, ctx) => {
-    const e = apiEvent(ev);
+    const e = asApi(ev);
     const s = e === undefined ? undefined : stepOf(e, ctx.knobs);
     return s === undefined ? [] : [s.step];
   },
   facts: (ev, ctx) => {
-    const e = apiEvent(ev);
+    const e = asApi(ev);
     if (e === undefined) return {};
     const s = stepOf(e, ctx.knobs);
     return {
@@ -268,7 +268,7 @@ export default defineSequenceRule({
           createUserRecord(alice(0), 'etl-runner'),
           createAccessKeyRecord(alice(2), 'etl-runner'),
           attachPolicyRecord(
-            { identity: IAM_IDENTITIES.admin, eventTime: timeAfter(START, 600_000) },
+            { identity: IAM_IDENTITIES.admin, eventTime: isoAfter(START, 600_000) },
             { userName: 'etl-runner' },
             ADMIN_ARN,
           ),

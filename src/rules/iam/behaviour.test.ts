@@ -21,7 +21,7 @@ import { normaliseCloudTrail } from '../../normalise/cloudtrail.js';
 import type { StateStore } from '../../state/store.js';
 import { MemoryStore } from '../../state/memory.js';
 import { ctRecord, IDENTITIES } from '../lib.js';
-import { DAY_MS, timeAfter } from '../lib/behaviour.js';
+import { DAY, isoAfter } from '../lib/behaviour.js';
 import { assumeRoleRecord } from '../lib/sts-fixtures.js';
 import backdoorUserSequence from './backdoor-user-sequence.js';
 import dormantAccessKeyUsed from './dormant-access-key-used.js';
@@ -93,7 +93,7 @@ describe('state carried across runs (as with --state FILE)', () => {
       eventSource: 's3.amazonaws.com',
       eventName: 'ListBuckets',
       identity: IDENTITIES.user,
-      eventTime: timeAfter('2026-01-02T03:04:05Z', days * DAY_MS),
+      eventTime: isoAfter('2026-01-02T03:04:05Z', days * DAY),
       sourceIPAddress: '45.133.1.20',
       readOnly: true,
       requestParameters: { Host: 's3.us-east-1.amazonaws.com' },
@@ -115,7 +115,7 @@ describe('state carried across runs (as with --state FILE)', () => {
         identity: IDENTITIES.user,
         roleArn: `arn:aws:iam::123456789012:role/${role}`,
         roleSessionName: 'alice',
-        eventTime: timeAfter('2026-01-02T03:04:05Z', days * DAY_MS),
+        eventTime: isoAfter('2026-01-02T03:04:05Z', days * DAY),
       });
     const store = new MemoryStore();
     expect(

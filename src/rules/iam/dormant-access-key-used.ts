@@ -10,14 +10,14 @@ import { basePriority, ctRecord, IDENTITIES, USER_AGENTS, shift } from '../lib.j
 import { isLongTermKey } from '../lib/caller.js';
 import {
   actorOf,
-  apiEvent,
+  asApi,
   callerFacts,
-  DAY_MS,
+  DAY,
   fact,
   figure,
   maskKey,
   placeOf,
-  timeAfter,
+  isoAfter,
 } from '../lib/behaviour.js';
 import { IAM_IDENTITIES } from '../lib/iam-principals.js';
 
@@ -46,7 +46,7 @@ function aliceCalls(days: number, eventName: string, ip: string) {
     eventSource,
     eventName,
     identity: IDENTITIES.user,
-    eventTime: timeAfter(START, days * DAY_MS),
+    eventTime: isoAfter(START, days * DAY),
     sourceIPAddress: ip,
     userAgent: USER_AGENTS.cli,
     readOnly: true,
@@ -101,12 +101,12 @@ export default defineDormancyRule({
   kind: 'dormancy',
   on: { eventNames: '*' },
   filter: (ev) => {
-    const e = apiEvent(ev);
+    const e = asApi(ev);
     return e !== undefined && isLongTermKey(e);
   },
-  key: (ev) => apiEvent(ev)?.actor.accessKeyId,
+  key: (ev) => asApi(ev)?.actor.accessKeyId,
   facts: (ev) => {
-    const e = apiEvent(ev);
+    const e = asApi(ev);
     if (e === undefined) return {};
     return {
       ...callerFacts(e),
@@ -115,7 +115,7 @@ export default defineDormancyRule({
       ...(e.errorCode === undefined ? {} : { error: e.errorCode }),
     };
   },
-  dormantMs: (ctx) => ctx.knobs.dormantDays * DAY_MS,
+  dormantMs: (ctx) => ctx.knobs.dormantDays * DAY,
   priorityOf: (g, ctx) => shift(basePriority(ctx, 'medium'), fact(g.last, 'root') === '1' ? 1 : 0),
   summary: (g) => {
     const s = g.last;
@@ -153,7 +153,7 @@ export default defineDormancyRule({
             eventSource: 'iam.amazonaws.com',
             eventName: 'CreateUser',
             identity: ROOT_WITH_KEY,
-            eventTime: timeAfter(START, 90 * DAY_MS),
+            eventTime: isoAfter(START, 90 * DAY),
             sourceIPAddress: '185.220.101.47',
             requestParameters: { userName: 'support' },
             host: 'iam.amazonaws.com',
@@ -206,7 +206,7 @@ export default defineDormancyRule({
             eventSource: 'sts.amazonaws.com',
             eventName: 'GetCallerIdentity',
             identity: IDENTITIES.role,
-            eventTime: timeAfter(START, 40 * DAY_MS),
+            eventTime: isoAfter(START, 40 * DAY),
             readOnly: true,
             host: 'sts.amazonaws.com',
           }),

@@ -16,15 +16,15 @@ import {
 } from '../lib.js';
 import {
   actorOf,
-  apiEvent,
+  asApi,
   assumedRoleArn,
   callerFacts,
-  DAY_MS,
+  DAY,
   fact,
   figure,
   placeOf,
   stablePrincipal,
-  timeAfter,
+  isoAfter,
 } from '../lib/behaviour.js';
 import { automationAssumption } from '../lib/iam-principals.js';
 import { assumeRoleRecord, roleSessionIdentity } from '../lib/sts-fixtures.js';
@@ -48,7 +48,7 @@ function webappAssumes(days: number, roleArn: string, session: string, ip = '10.
     identity: roleSessionIdentity(WEBAPP, session, `ASIA4XJ7LBQ5EXAMP${session.slice(-3)}`),
     roleArn,
     roleSessionName: `webapp-${session}`,
-    eventTime: timeAfter(START, days * DAY_MS),
+    eventTime: isoAfter(START, days * DAY),
     sourceIPAddress: ip,
     userAgent: USER_AGENTS.boto3,
   });
@@ -60,7 +60,7 @@ function aliceAssumes(days: number, roleArn: string, ip = '81.2.69.160') {
     identity: IDENTITIES.user,
     roleArn,
     roleSessionName: 'alice',
-    eventTime: timeAfter(START, days * DAY_MS),
+    eventTime: isoAfter(START, days * DAY),
     sourceIPAddress: ip,
   });
 }
@@ -106,23 +106,23 @@ export default defineFirstSeenRule({
   kind: 'firstSeen',
   on: { eventSource: ['sts.amazonaws.com'], eventNames: ['AssumeRole'] },
   filter: (ev) => {
-    const e = apiEvent(ev);
+    const e = asApi(ev);
     return e !== undefined && e.errorCode === undefined && !byAwsService(e);
   },
   key: (ev) => {
-    const e = apiEvent(ev);
+    const e = asApi(ev);
     return e === undefined ? undefined : stablePrincipal(e);
   },
   value: (ev) => {
-    const e = apiEvent(ev);
+    const e = asApi(ev);
     return e === undefined ? undefined : assumedRoleArn(e);
   },
   facts: (ev, ctx) => {
-    const e = apiEvent(ev);
+    const e = asApi(ev);
     if (e === undefined) return {};
     return { ...callerFacts(e), automation: isAutomation(e, ctx.org) ? 1 : 0 };
   },
-  learningMs: (ctx) => ctx.knobs.learningDays * DAY_MS,
+  learningMs: (ctx) => ctx.knobs.learningDays * DAY,
   priorityOf: (g, ctx) =>
     shift(basePriority(ctx, 'medium'), fact(g.last, 'automation') === '1' ? -1 : 0),
   summary: (g) => {
@@ -173,7 +173,7 @@ export default defineFirstSeenRule({
             identity: IDENTITIES.user,
             roleArn: ORG_ADMIN,
             roleSessionName: 'alice',
-            eventTime: timeAfter(START, 9 * DAY_MS),
+            eventTime: isoAfter(START, 9 * DAY),
             denied: true,
           }),
         ],

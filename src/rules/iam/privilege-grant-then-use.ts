@@ -11,14 +11,14 @@ import { basePriority, byAwsService, ctRecord, IDENTITIES, isAutomation, shift }
 import { DEFAULT_ADMIN_GROUPS, DEFAULT_ADMIN_POLICIES, grantOf } from '../lib/admin-grant.js';
 import {
   actorOf,
-  apiEvent,
+  asApi,
   callerFacts,
   fact,
-  MINUTE_MS,
+  MINUTE,
   placeOf,
   span,
   stablePrincipal,
-  timeAfter,
+  isoAfter,
 } from '../lib/behaviour.js';
 import {
   addUserToGroupRecord,
@@ -77,7 +77,7 @@ const ESCALATE_ALL_IAM = {
 function alice(minutes: number): IamCall {
   return {
     identity: IDENTITIES.user,
-    eventTime: timeAfter(START, minutes * MINUTE_MS),
+    eventTime: isoAfter(START, minutes * MINUTE),
     sourceIPAddress: '185.220.101.47',
   };
 }
@@ -85,7 +85,7 @@ function alice(minutes: number): IamCall {
 function instanceRole(minutes: number): IamCall {
   return {
     identity: IAM_IDENTITIES.instanceRole,
-    eventTime: timeAfter(START, minutes * MINUTE_MS),
+    eventTime: isoAfter(START, minutes * MINUTE),
     sourceIPAddress: '45.133.1.20',
   };
 }
@@ -136,21 +136,21 @@ export default defineSequenceRule({
   kind: 'sequence',
   ordered: true,
   stepNames: ['grant', 'use'],
-  windowMs: (ctx) => ctx.knobs.windowMinutes * MINUTE_MS,
+  windowMs: (ctx) => ctx.knobs.windowMinutes * MINUTE,
   on: {
     eventSource: ['iam.amazonaws.com', 'sts.amazonaws.com', 'organizations.amazonaws.com'],
     eventNames: '*',
   },
   filter: (ev) => {
-    const e = apiEvent(ev);
+    const e = asApi(ev);
     return e !== undefined && e.errorCode === undefined && !byAwsService(e);
   },
   key: (ev) => {
-    const e = apiEvent(ev);
+    const e = asApi(ev);
     return e === undefined ? undefined : stablePrincipal(e);
   },
   steps: (ev, ctx) => {
-    const e = apiEvent(ev);
+    const e = asApi(ev);
     if (e === undefined) return [];
     const out: string[] = [];
     if (grantOf(e, ctx.knobs)?.self === true) out.push('grant');
@@ -158,7 +158,7 @@ export default defineSequenceRule({
     return out;
   },
   facts: (ev, ctx) => {
-    const e = apiEvent(ev);
+    const e = asApi(ev);
     if (e === undefined) return {};
     const g = grantOf(e, ctx.knobs);
     return {
@@ -206,7 +206,7 @@ export default defineSequenceRule({
             identity: IAM_IDENTITIES.instanceRole,
             roleArn: 'arn:aws:iam::123456789012:role/OrganizationAdmin',
             roleSessionName: 'ops',
-            eventTime: timeAfter(START, 12 * MINUTE_MS),
+            eventTime: isoAfter(START, 12 * MINUTE),
             sourceIPAddress: '45.133.1.20',
           }),
         ],
@@ -219,7 +219,7 @@ export default defineSequenceRule({
             eventSource: 'organizations.amazonaws.com',
             eventName: 'InviteAccountToOrganization',
             identity: IDENTITIES.user,
-            eventTime: timeAfter(START, 30 * MINUTE_MS),
+            eventTime: isoAfter(START, 30 * MINUTE),
             sourceIPAddress: '185.220.101.47',
             requestParameters: { target: { type: 'ACCOUNT', id: '444455556666' } },
             responseElements: {

@@ -9,15 +9,15 @@ import { defineFirstSeenRule, knob } from '../../engine/rule.js';
 import { basePriority, byAwsService, IDENTITIES, reqString, shift } from '../lib.js';
 import {
   actorOf,
-  apiEvent,
+  asApi,
   callerFacts,
-  DAY_MS,
+  DAY,
   fact,
   figure,
   maskKey,
   placeOf,
   stablePrincipal,
-  timeAfter,
+  isoAfter,
 } from '../lib/behaviour.js';
 import { IAM_IDENTITIES } from '../lib/iam-principals.js';
 import { sessionTokenRecord } from '../lib/sts-fixtures.js';
@@ -33,7 +33,7 @@ const knobs = {
 const START = '2026-01-02T03:04:05Z';
 
 function at(days: number): string {
-  return timeAfter(START, days * DAY_MS);
+  return isoAfter(START, days * DAY);
 }
 
 export default defineFirstSeenRule({
@@ -77,16 +77,16 @@ export default defineFirstSeenRule({
     eventNames: ['GetSessionToken', 'GetFederationToken'],
   },
   filter: (ev) => {
-    const e = apiEvent(ev);
+    const e = asApi(ev);
     return e !== undefined && e.errorCode === undefined && !byAwsService(e);
   },
   key: (ev) => {
-    const e = apiEvent(ev);
+    const e = asApi(ev);
     return e === undefined ? undefined : stablePrincipal(e);
   },
-  value: (ev) => apiEvent(ev)?.eventName,
+  value: (ev) => asApi(ev)?.eventName,
   facts: (ev) => {
-    const e = apiEvent(ev);
+    const e = asApi(ev);
     if (e === undefined) return {};
     const federated = reqString(e, 'name');
     return {
@@ -96,7 +96,7 @@ export default defineFirstSeenRule({
       ...(e.eventName === 'GetFederationToken' && federated !== undefined ? { federated } : {}),
     };
   },
-  learningMs: (ctx) => ctx.knobs.learningDays * DAY_MS,
+  learningMs: (ctx) => ctx.knobs.learningDays * DAY,
   priorityOf: (g, ctx) => shift(basePriority(ctx, 'medium'), fact(g.last, 'mfa') === '1' ? -1 : 0),
   summary: (g) => {
     const s = g.last;

@@ -3,21 +3,16 @@
  * which stable identity state is kept for (a role rather than its rotating sessions), the facts a
  * signal carries about the caller and its address, how a summary words those facts later (it sees
  * only a group's first and last signal, never the events), and the clock arithmetic their example
- * stories are built with. Everything here is pure and never throws on odd data.
+ * stories are built with. Time units, `asApi`, `fact` and `isoAfter` are principal-behaviour.ts's,
+ * re-exported so the rules that use this module import from one place. Everything here is pure
+ * and never throws on odd data.
  */
-import type { ApiEvent, Event } from '../../model/event.js';
+import type { ApiEvent } from '../../model/event.js';
 import { actorName, reqString, str } from '../lib.js';
 import type { Group, Signal } from '../../engine/rule.js';
-import { principalKey } from './principal-behaviour.js';
+import { DAY, fact, HOUR, MINUTE, principalKey } from './principal-behaviour.js';
 
-export const MINUTE_MS = 60_000;
-export const HOUR_MS = 60 * MINUTE_MS;
-export const DAY_MS = 24 * HOUR_MS;
-
-/** The API event behind a stateful rule's callback; flow events give undefined. */
-export function apiEvent(e: Event): ApiEvent | undefined {
-  return e.kind === 'api' ? e : undefined;
-}
+export { asApi, DAY, fact, HOUR, isoAfter, MINUTE } from './principal-behaviour.js';
 
 /**
  * The identity that stays the same across a principal's sessions, for keys of state that must
@@ -42,13 +37,6 @@ export function stablePrincipal(e: ApiEvent): string | undefined {
 /** `AKIA…7Q`: enough of an access key id to tell keys apart in a summary. */
 export function maskKey(id: string): string {
   return id.length <= 8 ? id : `${id.slice(0, 4)}…${id.slice(-2)}`;
-}
-
-/** A fact of a signal as a string, or undefined. */
-export function fact(s: Signal, name: string): string | undefined {
-  const v = Object.hasOwn(s.facts, name) ? s.facts[name] : undefined;
-  if (typeof v === 'number') return String(v);
-  return v === undefined || v.length === 0 ? undefined : v;
 }
 
 /** A fact of a signal as a number, or undefined. */
@@ -108,21 +96,16 @@ export function placeOf(s: Signal): string {
 /** `40 seconds`, `12 minutes`, `3.5 hours`, `143 days`: a span of event time in words. */
 export function span(ms: number): string {
   const round = (x: number): string => String(Math.round(x * 10) / 10);
-  if (ms < MINUTE_MS) {
+  if (ms < MINUTE) {
     const sec = Math.max(0, Math.round(ms / 1000));
     return `${sec} ${sec === 1 ? 'second' : 'seconds'}`;
   }
-  if (ms < HOUR_MS) {
-    const m = Math.max(0, Math.round(ms / MINUTE_MS));
+  if (ms < HOUR) {
+    const m = Math.max(0, Math.round(ms / MINUTE));
     return `${m} ${m === 1 ? 'minute' : 'minutes'}`;
   }
-  if (ms < 2 * DAY_MS) return `${round(ms / HOUR_MS)} hours`;
-  return `${round(ms / DAY_MS)} days`;
-}
-
-/** `2026-01-02T03:04:05Z` shifted by `ms`, in CloudTrail's format (whole seconds, `Z`). */
-export function timeAfter(iso: string, ms: number): string {
-  return new Date(Date.parse(iso) + ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  if (ms < 2 * DAY) return `${round(ms / HOUR)} hours`;
+  return `${round(ms / DAY)} days`;
 }
 
 /**

@@ -116,10 +116,11 @@ export function groupSpan(group: Group): string {
   return `over ${(ms / 3_600_000).toFixed(1)} h`;
 }
 
-/** A fact as a string, or undefined when the signal lacks it. */
+/** A fact of a signal as a string, or undefined when the signal lacks it (or it is empty). */
 export function fact(s: Signal, name: string): string | undefined {
-  const v = s.facts[name];
-  return v === undefined ? undefined : String(v);
+  const v = Object.hasOwn(s.facts, name) ? s.facts[name] : undefined;
+  if (typeof v === 'number') return String(v);
+  return v === undefined || v.length === 0 ? undefined : v;
 }
 
 /** True when any of the group's recorded signals (first, last) has `name` equal to `value`. */

@@ -21,14 +21,14 @@ import {
 } from '../lib.js';
 import {
   actorOf,
-  apiEvent,
+  asApi,
   callerFacts,
   fact,
   figure,
-  MINUTE_MS,
+  MINUTE,
   placeOf,
   stablePrincipal,
-  timeAfter,
+  isoAfter,
 } from '../lib/behaviour.js';
 import { isJumpUser } from '../lib/caller.js';
 import { automationAssumption } from '../lib/iam-principals.js';
@@ -71,7 +71,7 @@ const START = '2026-01-02T03:04:05Z';
 function alice(minutes: number, identity: JsonObject = IDENTITIES.user): Call {
   return {
     identity,
-    eventTime: timeAfter(START, minutes * MINUTE_MS),
+    eventTime: isoAfter(START, minutes * MINUTE),
     sourceIPAddress: '185.220.101.47',
   };
 }
@@ -132,23 +132,23 @@ export default defineThresholdRule({
   kind: 'threshold',
   on: { eventSource: ['ssm.amazonaws.com'], eventNames: ['StartSession', 'SendCommand'] },
   filter: (ev, ctx) => {
-    const e = apiEvent(ev);
+    const e = asApi(ev);
     return e !== undefined && !byAwsService(e) && !isAutomation(e, ctx.org);
   },
   key: (ev) => {
-    const e = apiEvent(ev);
+    const e = asApi(ev);
     return e === undefined ? undefined : stablePrincipal(e);
   },
   value: (ev) => {
-    const e = apiEvent(ev);
+    const e = asApi(ev);
     return e === undefined ? undefined : commandTarget(e);
   },
   facts: (ev, ctx) => {
-    const e = apiEvent(ev);
+    const e = asApi(ev);
     if (e === undefined) return {};
     return { ...callerFacts(e), jump: isJumpUser(e, ctx.org) ? 1 : 0 };
   },
-  windowMs: (ctx) => ctx.knobs.windowMinutes * MINUTE_MS,
+  windowMs: (ctx) => ctx.knobs.windowMinutes * MINUTE,
   threshold: (ctx) => ctx.knobs.threshold,
   priorityOf: (g, ctx) => shift(basePriority(ctx, 'medium'), fact(g.last, 'jump') === '1' ? -1 : 0),
   summary: (g, ctx) => {

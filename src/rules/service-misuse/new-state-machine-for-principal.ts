@@ -8,14 +8,14 @@ import { defineFirstSeenRule, knob } from '../../engine/rule.js';
 import { byAwsService, IDENTITIES, isAutomation, reqString } from '../lib.js';
 import {
   actorOf,
-  apiEvent,
+  asApi,
   callerFacts,
-  DAY_MS,
+  DAY,
   fact,
   figure,
   placeOf,
   stablePrincipal,
-  timeAfter,
+  isoAfter,
 } from '../lib/behaviour.js';
 import { automationAssumption } from '../lib/iam-principals.js';
 import { startExecutionRecord, type Call } from '../lib/ssm-fixtures.js';
@@ -41,7 +41,7 @@ const IAM_ADMIN = 'arn:aws:states:us-east-1:123456789012:stateMachine:iam-grant-
 function bob(days: number, ip = '81.2.69.160'): Call {
   return {
     identity: IDENTITIES.role,
-    eventTime: timeAfter(START, days * DAY_MS),
+    eventTime: isoAfter(START, days * DAY),
     sourceIPAddress: ip,
   };
 }
@@ -88,26 +88,26 @@ export default defineFirstSeenRule({
     eventNames: ['StartExecution', 'StartSyncExecution'],
   },
   filter: (ev, ctx) => {
-    const e = apiEvent(ev);
+    const e = asApi(ev);
     return (
       e !== undefined && e.errorCode === undefined && !byAwsService(e) && !isAutomation(e, ctx.org)
     );
   },
   key: (ev) => {
-    const e = apiEvent(ev);
+    const e = asApi(ev);
     return e === undefined ? undefined : stablePrincipal(e);
   },
   value: (ev) => {
-    const e = apiEvent(ev);
+    const e = asApi(ev);
     return e === undefined ? undefined : reqString(e, 'stateMachineArn');
   },
   facts: (ev) => {
-    const e = apiEvent(ev);
+    const e = asApi(ev);
     if (e === undefined) return {};
     const execution = reqString(e, 'name');
     return { ...callerFacts(e), ...(execution === undefined ? {} : { execution }) };
   },
-  learningMs: (ctx) => ctx.knobs.learningDays * DAY_MS,
+  learningMs: (ctx) => ctx.knobs.learningDays * DAY,
   summary: (g) => {
     const s = g.last;
     const machine = g.values[0] === undefined ? '(unknown)' : machineName(g.values[0]);
