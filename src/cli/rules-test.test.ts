@@ -62,12 +62,14 @@ describe('trailhound rules test', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     const lines = r.stdout.trimEnd().split('\n');
-    expect(lines).toHaveLength(8);
-    expect(lines.slice(0, 7).every((l) => l.startsWith('PASS  aws.evasion.'))).toBe(true);
+    expect(lines).toHaveLength(10);
+    expect(lines.slice(0, 9).every((l) => l.startsWith('PASS  aws.'))).toBe(true);
     expect(lines[0]).toBe(
       'PASS  aws.evasion.cloudtrail-stopped  The production trail stopped from a laptop',
     );
-    expect(lines[7]).toBe('7 passed, 0 failed');
+    // The sample's stateful cases: a story of records, run through the stateful stage.
+    expect(lines[7]).toMatch(/^PASS {2}aws\.time-geo\.new-service-for-principal {2}/);
+    expect(lines[9]).toBe('9 passed, 0 failed');
   });
 
   it('exits 1 when a case fails, saying which rules fired instead', async () => {
@@ -93,7 +95,7 @@ describe('trailhound rules test', () => {
       `FAIL  aws.evasion.cloudtrail-deleted  stopping is not deleting (${file}:2): expected aws.evasion.cloudtrail-deleted to fire; it did not (fired instead: aws.evasion.cloudtrail-stopped (high))\n`,
     );
     expect(r.stdout).toContain('PASS  aws.evasion.cloudtrail-stopped  stopping fires\n');
-    expect(r.stdout.endsWith('8 passed, 1 failed\n')).toBe(true);
+    expect(r.stdout.endsWith('10 passed, 1 failed\n')).toBe(true);
   });
 
   it('exits 2 for a malformed file, naming the file, path and line, and runs nothing', async () => {
@@ -117,6 +119,34 @@ describe('trailhound rules test', () => {
       '  - cases[0].rule: no rule with id "aws.evasion.cloudtrail-stoped"; did you mean aws.evasion.cloudtrail-stopped? (line 3)',
     );
     expect(r.stderr).not.toContain('    at ');
+  });
+
+  it('exits 1 when a story makes a stateful rule fire that should not, with its line', async () => {
+    const read = (eventTime: string, eventSource: string, eventName: string): string =>
+      JSON.stringify(ctRecord({ eventSource, eventName, eventTime, readOnly: true }));
+    const file = join(dir, 'cases.yaml');
+    await writeFile(
+      file,
+      [
+        'cases:',
+        '  - title: quota checks are routine',
+        '    rule: aws.time-geo.new-service-for-principal',
+        '    expect: miss',
+        '    config:',
+        '      rules:',
+        '        aws.time-geo.new-service-for-principal: { knobs: { learningDays: 1 } }',
+        '    records:',
+        `      - ${read('2026-03-02T06:10:44Z', 'ec2.amazonaws.com', 'DescribeRegions')}`,
+        `      - ${read('2026-03-04T06:10:44Z', 'ses.amazonaws.com', 'GetSendQuota')}`,
+        '',
+      ].join('\n'),
+    );
+    const r = await trailhound('rules', 'test', file);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(
+      `FAIL  aws.time-geo.new-service-for-principal  quota checks are routine (${file}:2): expected aws.time-geo.new-service-for-principal not to fire; it fired at low: arn:aws:iam::123456789012:user/alice called ses:GetSendQuota`,
+    );
+    expect(r.stdout.endsWith('0 passed, 1 failed\n')).toBe(true);
   });
 
   it('exits 2 for a file that does not exist', async () => {
@@ -153,6 +183,8 @@ describe('trailhound rules test', () => {
     expect(r.stdout).toContain('Usage: trailhound rules test [options] <files...>');
     expect(r.stdout).toContain('Test file format');
     expect(r.stdout).toContain('expect: fire');
+    expect(r.stdout).toContain('records:');
+    expect(r.stdout).toContain('exactly one of record, records, flow and flows');
     expect(r.stdout).toContain('Exit codes: 0 every case passed; 1 a case failed; 2 a file');
   });
 });

@@ -8,12 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { defineApiRule, defineFlowRule, knob } from '../engine/rule.js';
+import { defineApiRule, defineFlowRule, defineThresholdRule, knob } from '../engine/rule.js';
 import type { Rule } from '../engine/rule.js';
 import { configSchema } from '../config/schema.js';
 import { TrailhoundError } from '../errors.js';
 import type { JsonObject } from '../model/event.js';
+import { runExample } from './examples.js';
 import { ctRecord } from './lib.js';
+import { DAY, HOUR, isoAfter } from './lib/principal-behaviour.js';
 import { RULES } from './registry.js';
 import {
   formatResults,
@@ -61,11 +63,20 @@ describe('the sample file', () => {
       ['aws.evasion.region-enabled', 'miss', true],
       ['aws.evasion.eventbridge-rule-disabled', 'fire', true],
       ['aws.evasion.log-retention-shortened', 'miss', true],
+      ['aws.time-geo.new-service-for-principal', 'fire', true],
+      ['aws.time-geo.new-service-for-principal', 'miss', true],
     ]);
     // The file-level automationArns reached the case without a config of its own.
     expect(results[5]?.hit?.priority).toBe('low');
     expect(results[2]?.hit?.summary).toContain('stratus-red-team-leave-org-role');
     expect(results.every((r) => r.case.file === SAMPLE && r.case.line !== undefined)).toBe(true);
+    // The story: three records, each placed at its own line; the miss reuses it by YAML alias.
+    const [story, learning] = results.slice(7);
+    expect(story?.case.lines).toHaveLength(3);
+    expect(new Set(story?.case.lines).size).toBe(3);
+    expect(story?.hits.map((h) => h.eventIds)).toEqual([['5588d149-6777-469f-b5e3-fa4497bba322']]);
+    expect(story?.hit?.summary).toContain('called secretsmanager:GetSecretValue');
+    expect(learning?.hits).toEqual([]);
   });
 });
 
@@ -409,10 +420,10 @@ describe('malformed files', () => {
       'cases[1].title: missing: expected string (line 6)',
       'cases[1].expect: expected fire or miss (line 7)',
       'cases[1]: unknown key flags (line 6)',
-      'cases[2]: expected exactly one of record (a CloudTrail record) and flow (a flow-log line) (line 10)',
+      'cases[2]: expected exactly one of record (a CloudTrail record), records (a story of them), flow (a flow-log line) and flows (a story of them) (line 10)',
       'cases[2].priority: priority only applies to a case that expects the rule to fire (line 13)',
       'cases[3].record: not a usable CloudTrail record: CloudTrail record without eventTime (line 19)',
-      'cases[4].record: holds a Records list, as CloudTrail delivers files; give one record per case (line 23)',
+      'cases[4].record: holds a Records list, as CloudTrail delivers files; give one record, or its records as a story under records (line 23)',
     ]);
   });
 
@@ -478,25 +489,6 @@ describe('malformed files', () => {
     expect(run(text).map((r) => r.passed)).toEqual([true]);
   });
 
-  it('refuses stateful rules, which a single event cannot test', () => {
-    const threshold = {
-      ...(RULES[0] as Rule),
-      id: 'aws.recon.test-burst',
-      kind: 'threshold',
-      windowMs: 60_000,
-      threshold: 10,
-      key: () => 'k',
-      summary: () => 'burst',
-    } as unknown as Rule;
-    const err = refusal(
-      doc([{ title: 'a', rule: 'aws.recon.test-burst', expect: 'miss', record: STOP }]),
-      [threshold, ...RULES],
-    );
-    expect(err.details[0]).toMatch(
-      /^cases\[0\]\.rule: aws\.recon\.test-burst is a threshold rule, which decides over many events/,
-    );
-  });
-
   it('reports each unreadable or malformed file in one error when several are given', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'trailhound-user-tests-'));
     try {
@@ -521,6 +513,289 @@ describe('malformed files', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('stories', () => {
+  const SERVICE = 'aws.time-geo.new-service-for-principal';
+  const T0 = '2026-03-02T06:10:44Z';
+  const learnFor = (days: number) => ({ rules: { [SERVICE]: { knobs: { learningDays: days } } } });
+  const describeInstances = (eventTime: string): JsonObject =>
+    ctRecord({
+      eventSource: 'ec2.amazonaws.com',
+      eventName: 'DescribeInstances',
+      readOnly: true,
+      eventTime,
+      requestParameters: { instancesSet: {}, filterSet: {} },
+    });
+  const readSecret = (eventTime: string): JsonObject =>
+    ctRecord({
+      eventSource: 'secretsmanager.amazonaws.com',
+      eventName: 'GetSecretValue',
+      readOnly: true,
+      eventTime,
+      sourceIPAddress: '5.45.207.1',
+      requestParameters: { secretId: 'prod/orders/db' },
+    });
+  const sendQuota = (eventTime: string): JsonObject =>
+    ctRecord({
+      eventSource: 'ses.amazonaws.com',
+      eventName: 'GetSendQuota',
+      readOnly: true,
+      eventTime,
+      sourceIPAddress: '5.45.207.1',
+    });
+  /** Two days of alice reading instances, then her first secret read. */
+  const story = [
+    describeInstances(T0),
+    describeInstances(isoAfter(T0, DAY)),
+    readSecret(isoAfter(T0, 2 * DAY)),
+  ];
+
+  it('runs a stateful rule over records in order, under the case configuration', () => {
+    const results = run(
+      doc([
+        {
+          title: 'a',
+          rule: SERVICE,
+          expect: 'fire',
+          priority: 'medium',
+          config: learnFor(1),
+          records: story,
+        },
+        { title: 'b', rule: SERVICE, expect: 'miss', records: story },
+        { title: 'c', rule: SERVICE, expect: 'miss', config: learnFor(1), records: story },
+      ]),
+    );
+    expect(results.map((r) => r.passed)).toEqual([true, true, false]);
+    const [fired, , wrong] = results;
+    // The finding is the secret read's, found by the stateful stage.
+    expect(fired?.hits.map((h) => h.eventIds)).toEqual([[story[2]?.eventID]]);
+    expect(wrong?.reason).toMatch(
+      /^expected aws\.time-geo\.new-service-for-principal not to fire; it fired at medium: arn:aws:iam::123456789012:user\/alice called secretsmanager:GetSecretValue /,
+    );
+  });
+
+  it('checks the priority against every finding of a story, and says how often it fired', () => {
+    const twice = [...story, sendQuota(isoAfter(T0, 2 * DAY + HOUR))];
+    const config = learnFor(1);
+    const [low, high, miss] = run(
+      doc([
+        { title: 'a', rule: SERVICE, expect: 'fire', priority: 'low', config, records: twice },
+        { title: 'b', rule: SERVICE, expect: 'fire', priority: 'high', config, records: twice },
+        { title: 'c', rule: SERVICE, expect: 'miss', config, records: twice },
+      ]),
+    );
+    expect(low?.passed).toBe(true);
+    expect(low?.hit?.summary).toContain('ses:GetSendQuota');
+    expect(high?.reason).toMatch(
+      /^expected aws\.time-geo\.new-service-for-principal to fire at high; it fired at medium, low \(2 times; the first shown\): .*secretsmanager:GetSecretValue/,
+    );
+    expect(miss?.reason).toMatch(/; it fired at medium \(2 times; the first shown\): /);
+  });
+
+  it('takes a single record for a stateful rule and a story for a match rule', () => {
+    const stop = (eventTime: string, eventName = 'StopLogging'): JsonObject =>
+      ctRecord({
+        eventSource: 'cloudtrail.amazonaws.com',
+        eventName,
+        eventTime,
+        requestParameters: { name: 'org-trail' },
+      });
+    const results = run(
+      doc([
+        // No learning: the first service of a principal is news, one level lower.
+        {
+          title: 'a',
+          rule: SERVICE,
+          expect: 'fire',
+          priority: 'low',
+          config: learnFor(0),
+          record: readSecret(T0),
+        },
+        {
+          title: 'b',
+          rule: 'aws.evasion.cloudtrail-stopped',
+          expect: 'fire',
+          records: [stop(T0, 'StartLogging'), stop(isoAfter(T0, HOUR))],
+        },
+        {
+          title: 'c',
+          rule: 'aws.evasion.cloudtrail-stopped',
+          expect: 'miss',
+          records: [stop(T0, 'StartLogging'), stop(isoAfter(T0, HOUR), 'StartLogging')],
+        },
+      ]),
+    );
+    expect(results.map((r) => r.passed)).toEqual([true, true, true]);
+  });
+
+  it('names each other rule that fired once, however often a story fired it', () => {
+    const stops = [0, 1, 2].map((h) =>
+      ctRecord({
+        eventSource: 'cloudtrail.amazonaws.com',
+        eventName: 'StopLogging',
+        eventTime: isoAfter(T0, h * HOUR),
+        requestParameters: { name: 'org-trail' },
+      }),
+    );
+    const [r] = run(
+      doc([{ title: 'a', rule: 'aws.evasion.cloudtrail-deleted', expect: 'fire', records: stops }]),
+    );
+    expect(r?.others).toHaveLength(3);
+    expect(r?.reason).toBe(
+      'expected aws.evasion.cloudtrail-deleted to fire; it did not (fired instead: aws.evasion.cloudtrail-stopped (high))',
+    );
+  });
+
+  it('agrees with the example harness on the rules’ own stories', () => {
+    const ids = [
+      'aws.compute.new-image-for-account',
+      'aws.time-geo.new-region-for-principal',
+      SERVICE,
+    ];
+    const cases: object[] = [];
+    const expected: string[][] = [];
+    for (const id of ids) {
+      const rule = RULES.find((r) => r.id === id) as Rule;
+      for (const [expect, list] of [
+        ['fire', rule.examples.fire],
+        ['miss', rule.examples.miss],
+      ] as const) {
+        for (const x of list) {
+          cases.push({ ...x, rule: id, expect });
+          expected.push(runExample(RULES, rule, x).hits.map((h) => h.summary));
+        }
+      }
+    }
+    const results = run(doc(cases));
+    expect(results.every((r) => r.passed)).toBe(true);
+    expect(results.map((r) => r.hits.map((h) => h.summary))).toEqual(expected);
+    expect(expected.some((summaries) => summaries.length > 0)).toBe(true);
+  });
+});
+
+describe('flow stories', () => {
+  const portScan = defineThresholdRule({
+    id: 'aws.network.test-port-sweep',
+    title: 'Many destination ports from one source',
+    category: 'network',
+    row: 'NET-1',
+    priority: 'medium',
+    mitre: ['T1046'],
+    description:
+      'A test rule: one source reaching three or more distinct ports within ten minutes.',
+    falsePositives: ['none'],
+    response: ['none'],
+    references: ['https://example.com/'],
+    knobs: { ports: knob(z.number().int(), 3, 'distinct ports') },
+    kind: 'threshold',
+    on: 'flow',
+    key: (e) => (e.kind === 'flow' ? e.srcAddr : undefined),
+    value: (e) => (e.kind === 'flow' && e.dstPort !== undefined ? String(e.dstPort) : undefined),
+    windowMs: () => 600_000,
+    threshold: (ctx) => ctx.knobs.ports,
+    summary: (g) => `${g.key} reached ${g.values.length} ports`,
+    examples: { fire: [], miss: [] },
+  });
+  const HEADER = 'version srcaddr dstaddr srcport dstport protocol action start end log-status';
+  const line = (port: number, start: number): string =>
+    `5 10.0.1.5 10.0.2.9 49152 ${port} 6 ACCEPT ${start} ${start + 30} OK`;
+  const nodata = (start: number): string => `5 - - - - - - ${start} ${start + 60} NODATA`;
+
+  it('runs flow lines in order through a stateful flow rule, skipping lines without traffic', () => {
+    const t = 1_772_431_200;
+    const results = run(
+      doc([
+        {
+          title: 'sweep',
+          rule: portScan.id,
+          expect: 'fire',
+          header: HEADER,
+          flows: [line(22, t), nodata(t + 10), line(445, t + 60), line(3389, t + 120)],
+        },
+        {
+          title: 'two ports',
+          rule: portScan.id,
+          expect: 'fire',
+          header: HEADER,
+          flows: [line(22, t), line(445, t + 60)],
+        },
+        {
+          title: 'quiet',
+          rule: portScan.id,
+          expect: 'fire',
+          header: HEADER,
+          flows: [nodata(t), nodata(t + 60)],
+        },
+        {
+          title: 'quiet miss',
+          rule: portScan.id,
+          expect: 'miss',
+          header: HEADER,
+          flows: [nodata(t)],
+        },
+      ]),
+      [portScan],
+    );
+    expect(results.map((r) => r.passed)).toEqual([true, false, false, true]);
+    expect(results[0]?.hit?.summary).toBe('10.0.1.5 reached 3 ports');
+    expect(results[1]?.reason).toBe(`expected ${portScan.id} to fire; it did not (no rule fired)`);
+    expect(results[2]?.reason).toBe(
+      `expected ${portScan.id} to fire, but none of its 2 flow lines carries traffic (NODATA or SKIPDATA records)`,
+    );
+  });
+
+  it('refuses malformed stories with the path and line of each problem', () => {
+    const good = JSON.stringify(STOP);
+    const text = [
+      'cases:',
+      '  - title: empty story',
+      '    rule: aws.evasion.cloudtrail-stopped',
+      '    expect: miss',
+      '    records: []', // line 5
+      '  - title: a bad record in the middle',
+      '    rule: aws.evasion.cloudtrail-stopped',
+      '    expect: miss',
+      '    records:',
+      `      - ${good}`,
+      '      - {eventSource: cloudtrail.amazonaws.com, eventName: StopLogging}', // line 11
+      '      - {Records: []}', // line 12
+      '  - title: flows for a CloudTrail rule',
+      '    rule: aws.evasion.cloudtrail-stopped',
+      '    expect: miss',
+      `    flows: ['${line(22, 1_772_431_200)}']`, // line 16
+      '  - title: records for a flow rule',
+      `    rule: ${portScan.id}`,
+      '    expect: miss',
+      `    records: [${good}]`, // line 20
+      '  - title: a header with records',
+      '    rule: aws.evasion.cloudtrail-stopped',
+      '    expect: miss',
+      `    header: '${HEADER}'`, // line 24
+      `    records: [${good}]`,
+      '  - title: a story that is no list', // line 26
+      '    rule: aws.evasion.cloudtrail-stopped',
+      '    expect: miss',
+      `    records: ${good}`, // line 29
+      '  - title: one record and a story', // line 30
+      '    rule: aws.evasion.cloudtrail-stopped',
+      '    expect: miss',
+      `    record: ${good}`,
+      `    records: [${good}]`,
+      '',
+    ].join('\n');
+    const err = refusal(text, [portScan, ...RULES]);
+    expect(err.details).toEqual([
+      'cases[0].records: expected at least one CloudTrail record (line 5)',
+      'cases[1].records[1]: not a usable CloudTrail record: CloudTrail record without eventTime (line 11)',
+      'cases[1].records[2]: holds a Records list, as CloudTrail delivers files; give one record, or its records as a story under records (line 12)',
+      'cases[2].flows: aws.evasion.cloudtrail-stopped reads CloudTrail records; give records (line 16)',
+      `cases[3].records: ${portScan.id} reads flow-log records; give flows (line 20)`,
+      'cases[4].header: header only applies to a flow or flows case (line 24)',
+      'cases[5].records: expected a list of CloudTrail records, in order (line 29)',
+      'cases[6]: expected exactly one of record (a CloudTrail record), records (a story of them), flow (a flow-log line) and flows (a story of them) (line 30)',
+    ]);
   });
 });
 

@@ -1,12 +1,15 @@
 /**
  * `trailhound rules test`: a user's own labelled events, run against the rules. A test file is a
- * YAML (or JSON) document listing cases: one CloudTrail record or flow-log line, the rule it is
+ * YAML (or JSON) document listing cases: one CloudTrail record or flow-log line, or a story of
+ * them in order (`records`, `flows`) for rules that decide over many events, the rule it is
  * about, whether that rule must `fire` or `miss`, and optionally the configuration to run under
- * and the priority the finding must have. Each case goes through the stages a hunted record meets
- * (normalise, enrich, rules compiled under the case's configuration, match evaluation), so a case
- * that passes here behaves the same way in `trailhound hunt`. Problems with the file itself (not
- * YAML, a missing or unknown field, an unknown rule id, configuration that does not validate) are
- * collected and reported together before any case runs, each with its path and line.
+ * and the priority the finding must have. Each case runs through the same path as the rules' own
+ * examples (examples.ts): the stages a hunted record meets (normalise, enrich, rules compiled
+ * under the case's configuration, match evaluation, and the stateful stage with fresh in-memory
+ * state), so a case that passes here behaves the same way in `trailhound hunt`. Problems with the
+ * file itself (not YAML, a missing or unknown field, an unknown rule id, configuration that does
+ * not validate, a record the pipeline would skip) are collected and reported together before any
+ * case runs, each with its path and line.
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
@@ -15,14 +18,15 @@ import { z } from 'zod';
 import { formatPath, lineOf, loadConfig } from '../config/load.js';
 import { configSchema, PRIORITIES, type Config, type Priority } from '../config/schema.js';
 import { compileRules, type CompiledRuleSet } from '../engine/compile.js';
-import { evaluateMatch, type RuleFailure } from '../engine/evaluate.js';
-import type { Rule } from '../engine/rule.js';
+import type { Example, Rule } from '../engine/rule.js';
 import { createEnricher, resolveEnrichPaths, type Enricher } from '../enrich/index.js';
 import { TrailhoundError, formatLocation } from '../errors.js';
 import type { Hit } from '../findings/finding.js';
-import { createFlowParser } from '../formats/flow.js';
-import type { Event, JsonObject } from '../model/event.js';
-import { normaliseCloudTrail } from '../normalise/cloudtrail.js';
+import type { JsonObject } from '../model/event.js';
+import { eventOf, exampleInputs, runExample, type ExampleInput } from './examples.js';
+
+// They lived here first; modules that import them from here keep working.
+export { eventOf, type ExampleInput, type Made } from './examples.js';
 
 /** One labelled case, validated, with the stages of its configuration already built. */
 export interface UserCase {
@@ -36,9 +40,10 @@ export interface UserCase {
   expect: 'fire' | 'miss';
   /** The priority a `fire` case's finding must have, when the case says. */
   priority: Priority | undefined;
-  input:
-    | { kind: 'cloudtrail'; record: JsonObject }
-    | { kind: 'flow'; line: string; header: string | undefined };
+  /** The case's events as an example: one `record` / `flow`, or a story of `records` / `flows`. */
+  example: Example;
+  /** The line of each of the example's events in the file, for the events' origins. */
+  lines: (number | undefined)[];
   config: Config;
   rules: CompiledRuleSet;
   enricher: Enricher;
@@ -47,9 +52,12 @@ export interface UserCase {
 export interface CaseResult {
   case: UserCase;
   passed: boolean;
-  /** The finding of the case's rule, when it fired. */
+  /** The finding of the case's rule, when it fired (for a story that fired several times, the
+   * one at the expected priority, else the first). */
   hit: Hit | undefined;
-  /** Findings of every other rule on the same event. */
+  /** Every finding of the case's rule, in the order the run produced them. */
+  hits: Hit[];
+  /** Findings of every other rule on the same events. */
   others: Hit[];
   /** What went wrong, in one sentence; undefined for a pass. */
   reason: string | undefined;
@@ -80,6 +88,8 @@ const plainObject = (what: string): z.ZodType<JsonObject> =>
     `expected ${what}`,
   );
 
+const flowLine = z.string().trim().min(1, 'expected one flow-log record line');
+
 const caseSchema = z
   .strictObject({
     title: z.string().trim().min(1, 'expected a non-empty title'),
@@ -87,22 +97,36 @@ const caseSchema = z
     expect: z.enum(['fire', 'miss'], 'expected fire or miss'),
     priority: z.enum(PRIORITIES as [Priority, ...Priority[]]).optional(),
     record: plainObject('a mapping: one CloudTrail record').optional(),
-    flow: z.string().trim().min(1, 'expected one flow-log record line').optional(),
+    records: z
+      .array(
+        plainObject('a mapping: one CloudTrail record'),
+        'expected a list of CloudTrail records, in order',
+      )
+      .min(1, 'expected at least one CloudTrail record')
+      .optional(),
+    flow: flowLine.optional(),
+    flows: z
+      .array(flowLine, 'expected a list of flow-log record lines, in order')
+      .min(1, 'expected at least one flow-log record line')
+      .optional(),
     header: z.string().trim().min(1, 'expected a flow-log header line').optional(),
     config: plainObject('a mapping: a partial configuration, as in trailhound.yaml').optional(),
   })
   .superRefine((c, ctx) => {
-    if ((c.record === undefined) === (c.flow === undefined)) {
+    const given = [c.record, c.records, c.flow, c.flows].filter((x) => x !== undefined);
+    if (given.length !== 1) {
       ctx.addIssue({
         code: 'custom',
-        message: 'expected exactly one of record (a CloudTrail record) and flow (a flow-log line)',
+        message:
+          'expected exactly one of record (a CloudTrail record), records (a story of them), ' +
+          'flow (a flow-log line) and flows (a story of them)',
         path: [],
       });
     }
-    if (c.header !== undefined && c.flow === undefined) {
+    if (c.header !== undefined && c.flow === undefined && c.flows === undefined) {
       ctx.addIssue({
         code: 'custom',
-        message: 'header only applies to a flow case',
+        message: 'header only applies to a flow or flows case',
         path: ['header'],
       });
     }
@@ -321,32 +345,26 @@ export function parseUserTests(text: string, file: string, opts: LoadOptions): U
     }
     const c: RawCase = parsed.data;
     if (rule === undefined) return;
-    if (rule.kind !== 'match') {
-      problems.push({
-        path: [...at, 'rule'],
-        text: `${rule.id} is a ${rule.kind} rule, which decides over many events; rules test runs one event per case, so only match rules can be tested`,
-      });
-      return;
-    }
-    const wantsFlow = c.flow !== undefined;
+    const { field, example } = caseExample(c);
+    const story = field === 'records' || field === 'flows';
+    const wantsFlow = field === 'flow' || field === 'flows';
     if (wantsFlow !== (rule.on === 'flow')) {
-      problems.push({
-        path: [...at, wantsFlow ? 'flow' : 'record'],
-        text: `${rule.id} reads ${rule.on === 'flow' ? 'flow-log records; give a flow line' : 'CloudTrail records; give a record'}`,
-      });
+      const give =
+        rule.on === 'flow'
+          ? `flow-log records; give ${story ? 'flows' : 'a flow line'}`
+          : `CloudTrail records; give ${story ? 'records' : 'a record'}`;
+      problems.push({ path: [...at, field], text: `${rule.id} reads ${give}` });
       return;
     }
-    if (c.record !== undefined && Object.hasOwn(c.record, 'Records')) {
-      problems.push({
-        path: [...at, 'record'],
-        text: 'holds a Records list, as CloudTrail delivers files; give one record per case',
-      });
-      return;
-    }
-    // A record the pipeline would skip tests nothing, so it is a problem with the file.
-    const unusable = unusableInput(c, file);
-    if (unusable !== undefined) {
-      problems.push({ path: [...at, c.record !== undefined ? 'record' : 'flow'], text: unusable });
+    // An event the pipeline would skip tests nothing, so it is a problem with the file.
+    const inputs = exampleInputs(example);
+    const inputPath = (j: number): PathKey[] => (story ? [...at, field, j] : [...at, field]);
+    const unusable = inputs.flatMap((input, j) => {
+      const text = unusableInput(input, file);
+      return text === undefined ? [] : [{ path: inputPath(j), text }];
+    });
+    if (unusable.length > 0) {
+      problems.push(...unusable);
       return;
     }
     if (!fileConfigOk) return;
@@ -383,10 +401,8 @@ export function parseUserTests(text: string, file: string, opts: LoadOptions): U
       rule: c.rule,
       expect: c.expect,
       priority: c.priority,
-      input:
-        c.record !== undefined
-          ? { kind: 'cloudtrail', record: c.record }
-          : { kind: 'flow', line: c.flow ?? '', header: c.header },
+      example,
+      lines: inputs.map((_, j) => lineOf(doc, counter, inputPath(j))),
       config: merged.data,
       rules: stages.rules,
       enricher: stages.enricher,
@@ -468,98 +484,124 @@ export async function loadUserTests(
 // Running cases
 // ---------------------------------------------------------------------------------------------
 
-export type Made =
-  | { event: Event }
-  /** A flow-log NODATA or SKIPDATA line: read, but no traffic for a rule to see. */
-  | { quiet: string }
-  | { unusable: string };
-
-/** The case's input as the pipeline reads it: normalised record or parsed flow line. */
-export function eventOf(input: UserCase['input'], file: string, line: number | undefined): Made {
-  if (input.kind === 'cloudtrail') {
-    const n = normaliseCloudTrail(input.record, line === undefined ? { file } : { file, line });
-    return n.ok ? { event: n.event } : { unusable: `not a usable CloudTrail record: ${n.reason}` };
+/** The case's events as an example, and the field that held them. */
+function caseExample(c: RawCase): {
+  field: 'record' | 'records' | 'flow' | 'flows';
+  example: Example;
+} {
+  const title = c.title;
+  if (c.records !== undefined) return { field: 'records', example: { title, records: c.records } };
+  if (c.flows !== undefined) {
+    return {
+      field: 'flows',
+      example:
+        c.header === undefined
+          ? { title, flows: c.flows }
+          : { title, flows: c.flows, header: c.header },
+    };
   }
-  const decoded = createFlowParser(file, input.header).parse(input.line, line ?? 1);
-  if (decoded === null) return { unusable: 'an empty flow-log line' };
-  if (decoded.type === 'flow') return { event: decoded.event };
-  if (decoded.type === 'flow-status') {
-    return { quiet: `the flow line is a ${decoded.status} record, which carries no traffic` };
+  if (c.flow !== undefined) {
+    return {
+      field: 'flow',
+      example:
+        c.header === undefined
+          ? { title, flow: c.flow }
+          : { title, flow: c.flow, header: c.header },
+    };
   }
-  if (decoded.type === 'problem') {
-    return { unusable: `not a usable flow-log line: ${decoded.problem.reason}` };
-  }
-  return { unusable: 'not a flow-log record' };
+  return { field: 'record', example: { title, record: c.record ?? {} } };
 }
 
-function unusableInput(c: RawCase, file: string): string | undefined {
-  const input: UserCase['input'] =
-    c.record !== undefined
-      ? { kind: 'cloudtrail', record: c.record }
-      : { kind: 'flow', line: c.flow ?? '', header: c.header };
+/** Why the pipeline would skip this input, or undefined when it is a usable event (or quiet). */
+function unusableInput(input: ExampleInput, file: string): string | undefined {
+  if (input.kind === 'cloudtrail' && Object.hasOwn(input.record, 'Records')) {
+    return 'holds a Records list, as CloudTrail delivers files; give one record, or its records as a story under records';
+  }
   const made = eventOf(input, file, undefined);
   return 'unusable' in made ? made.unusable : undefined;
 }
 
-function described(h: Hit): string {
-  return `${h.ruleId} (${h.priority})`;
+/** `a (high), b (low) and 3 more`: each other rule that fired, once per rule and priority. */
+function described(hits: readonly Hit[], max = 5): string {
+  const seen = [...new Set(hits.map((h) => `${h.ruleId} (${h.priority})`))];
+  const head = seen.slice(0, max).join(', ');
+  return seen.length > max ? `${head} and ${seen.length - max} more` : head;
 }
 
-/** Runs one case; never throws on odd records (a rule that throws fails the case). */
+/** ` (3 times; the first shown)` when a story fired its rule more than once, else nothing. */
+function times(n: number): string {
+  return n === 1 ? '' : ` (${n} times; the first shown)`;
+}
+
+/**
+ * Runs one case, a single event or a story, through the example harness with the case's own
+ * compiled rules and enricher; never throws on odd records (a rule that throws fails the case).
+ */
 export function runCase(c: UserCase): CaseResult {
-  const fail = (reason: string, hit?: Hit, others: Hit[] = []): CaseResult => ({
+  const run = runExample([], { id: c.rule }, c.example, {
+    stages: {
+      rules: c.rules,
+      enricher: c.enricher,
+      maxEvidence: c.config.findings.maxEvidence,
+    },
+    file: c.file,
+    lines: c.lines,
+  });
+  const { hits, others } = run;
+  const result = (passed: boolean, reason?: string, hit: Hit | undefined = hits[0]) => ({
     case: c,
-    passed: false,
+    passed,
     hit,
+    hits,
     others,
     reason,
   });
-  const made = eventOf(c.input, c.file, c.line);
-  if ('unusable' in made) return fail(`the ${c.input.kind} input is ${made.unusable}`);
-  if ('quiet' in made) {
+  // Inputs were checked when the file was read; this only guards against a changed pipeline.
+  if (run.unusable.length > 0) return result(false, run.unusable.join('; '));
+  if (run.events.length === 0) {
+    const quiet =
+      run.quiet.length === 1
+        ? (run.quiet[0] as string)
+        : `none of its ${run.quiet.length} flow lines carries traffic (NODATA or SKIPDATA records)`;
     return c.expect === 'miss'
-      ? { case: c, passed: true, hit: undefined, others: [], reason: undefined }
-      : fail(`expected ${c.rule} to fire, but ${made.quiet}`);
+      ? result(true)
+      : result(false, `expected ${c.rule} to fire, but ${quiet}`);
   }
-  const event = made.event;
-  c.enricher.enrich(event);
-  const hits: Hit[] = [];
-  const failures: RuleFailure[] = [];
-  evaluateMatch(c.rules, event, hits, failures);
-  const hit = hits.find((h) => h.ruleId === c.rule);
-  const others = hits.filter((h) => h.ruleId !== c.rule);
-  const broke = failures.find((f) => f.ruleId === c.rule);
-  if (broke !== undefined)
-    return fail(`${c.rule} threw on this record: ${broke.message}`, hit, others);
+  const broke = run.ruleFailures.find((f) => f.ruleId === c.rule);
+  if (broke !== undefined) {
+    const what = run.events.length === 1 ? 'record' : 'story';
+    return result(false, `${c.rule} threw on this ${what}: ${broke.message}`);
+  }
 
+  const first = hits[0];
   if (c.expect === 'fire') {
-    if (hit === undefined) {
+    if (first === undefined) {
       if (!c.rules.byId.has(c.rule)) {
-        return fail(`expected ${c.rule} to fire, but the configuration disables it`, hit, others);
+        return result(false, `expected ${c.rule} to fire, but the configuration disables it`);
       }
-      const instead =
-        others.length === 0
-          ? 'no rule fired'
-          : `fired instead: ${others.map(described).join(', ')}`;
-      return fail(`expected ${c.rule} to fire; it did not (${instead})`, hit, others);
+      const instead = others.length === 0 ? 'no rule fired' : `fired instead: ${described(others)}`;
+      return result(false, `expected ${c.rule} to fire; it did not (${instead})`);
     }
-    if (c.priority !== undefined && hit.priority !== c.priority) {
-      return fail(
-        `expected ${c.rule} to fire at ${c.priority}; it fired at ${hit.priority}: ${hit.summary}`,
-        hit,
-        others,
-      );
+    if (c.priority !== undefined) {
+      const atPriority = hits.find((h) => h.priority === c.priority);
+      if (atPriority === undefined) {
+        const fired = [...new Set(hits.map((h) => h.priority))].join(', ');
+        return result(
+          false,
+          `expected ${c.rule} to fire at ${c.priority}; it fired at ${fired}${times(hits.length)}: ${first.summary}`,
+        );
+      }
+      return result(true, undefined, atPriority);
     }
-    return { case: c, passed: true, hit, others, reason: undefined };
+    return result(true);
   }
-  if (hit !== undefined) {
-    return fail(
-      `expected ${c.rule} not to fire; it fired at ${hit.priority}: ${hit.summary}`,
-      hit,
-      others,
+  if (first !== undefined) {
+    return result(
+      false,
+      `expected ${c.rule} not to fire; it fired at ${first.priority}${times(hits.length)}: ${first.summary}`,
     );
   }
-  return { case: c, passed: true, hit, others, reason: undefined };
+  return result(true);
 }
 
 /** Runs every case in order. */
@@ -605,22 +647,41 @@ Test file format (YAML; JSON works too, since JSON is YAML):
         rules:
           aws.evasion.cloudtrail-stopped: { priority: critical }
       record: { ... }                           # one CloudTrail record, exactly as AWS logs it
+    - title: the deploy role reads a secret after two weeks of deploys
+      rule: aws.time-geo.new-service-for-principal   # a stateful rule: give it a story
+      expect: fire
+      records:                                  # CloudTrail records, in the order they happened
+        - { ... }
+        - { ... }
     - title: traffic to the proxy is not flagged
       rule: <id of a flow-log rule>
       expect: miss
       flow: '2 123456789012 eni-0a1b2c3d 10.0.1.5 10.0.2.9 443 49152 6 10 840 1710255300 1710255360 ACCEPT OK'
       header: 'version account-id ...'          # optional: the line's header (default: version 2)
+    - title: one host sweeps the admin ports of its subnet
+      rule: <id of a stateful flow-log rule>
+      expect: fire
+      flows: ['2 123456789012 ...', '2 123456789012 ...']   # flow-log lines in order; header optional
 
-Each case has exactly one of record and flow. A file may also be just the list of cases.
+Each case has exactly one of record, records, flow and flows. A file may also be just the list of
+cases. Stateful rules (kind threshold, firstSeen, dormancy, sequence, baseline or beacon in
+\`trailhound rules list\`) decide over many events, so give them a story: records or flows, in
+event-time order. Each case starts from empty state (no --state file is read or written), so a
+first-seen story covers its learning period (or the case's config shortens learningDays). A match
+rule may take a story too; it fires when any of the events matches. With priority, a story passes
+when one of the rule's findings has it.
+
 Configuration is layered: --config FILE (when given), then the file's config, then the case's
-config; mappings merge key by key, lists replace. Cases run through the same stages as a hunt:
-normalise, enrich, rules compiled under the case's configuration, match evaluation.
+config; mappings merge key by key, lists replace. Cases run through the same stages as a hunt, on
+the same path as the rules' own examples: normalise, enrich, rules compiled under the case's
+configuration, match evaluation, and the stateful stage.
 
 Output: one line per case, PASS or FAIL with the rule id and title; a failure also names the case's
 file and line and what happened instead (which rules fired, or at which priority). The last line is
 "N passed, M failed".
 
 Exit codes: 0 every case passed; 1 a case failed; 2 a file could not be read or is malformed (not
-YAML, missing or unknown fields, an unknown rule id, configuration that does not validate), with
-every problem listed by path and line before any case runs.
+YAML, missing or unknown fields, an unknown rule id, configuration that does not validate, a record
+or flow line the pipeline would skip), with every problem listed by path and line before any case
+runs.
 `;

@@ -18,6 +18,7 @@ import firstRemoteSessionForPrincipal from './first-remote-session-for-principal
 import instanceLaunchBurst from './instance-launch-burst.js';
 import newInstanceTypeForAccount from './new-instance-type-for-account.js';
 import newRegionForAccount from './new-region-for-account.js';
+import newImageForAccount from './new-image-for-account.js';
 
 export const COMPUTE_RULES: readonly Rule[] = [
   // compute, COMP-1: provisioning outside CI/CD, unusual instance types and regions
@@ -40,4 +41,5 @@ export const COMPUTE_RULES: readonly Rule[] = [
   instanceLaunchBurst,
   newInstanceTypeForAccount,
   newRegionForAccount,
+  newImageForAccount,
 ];

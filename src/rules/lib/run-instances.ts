@@ -1,8 +1,9 @@
 /**
  * Reading `RunInstances` records: the instance types, images and counts of a launch. The request
- * names the type at its top level (`instanceType`), but a launch from a launch template may leave
- * it out, so the types the response reports for the created instances count too. Failed launches
- * have no response; their request still shows what was asked for.
+ * names the type at its top level (`instanceType`) and the image in `instancesSet`, but a launch
+ * from a launch template may leave both out, so the types and images the response reports for the
+ * created instances count too. Failed launches have no response; their request still shows what
+ * was asked for.
  */
 import type { ApiEvent } from '../../model/event.js';
 import { list, num, str } from '../lib.js';
@@ -23,10 +24,18 @@ export function launchTypes(e: ApiEvent): string[] {
   return unique(out);
 }
 
-/** AMI ids of the launch. */
+/**
+ * AMI ids asked for or launched (`ami-0abc…`), in the order first seen. A launch from a launch
+ * template may name no image in the request (the template holds it); the response still reports
+ * the image of each created instance.
+ */
 export function launchImages(e: ApiEvent): string[] {
   const out: string[] = [];
   for (const item of list(e.request, 'instancesSet', 'items')) {
+    const id = str(item, 'imageId');
+    if (id !== undefined) out.push(id);
+  }
+  for (const item of list(e.response, 'instancesSet', 'items')) {
     const id = str(item, 'imageId');
     if (id !== undefined) out.push(id);
   }

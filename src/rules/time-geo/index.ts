@@ -11,6 +11,8 @@ import impossibleTravel from './impossible-travel.js';
 import unusualHourForPrincipal from './unusual-hour-for-principal.js';
 import consoleBruteForce from './console-brute-force.js';
 import passwordSpraying from './password-spraying.js';
+import newRegionForPrincipal from './new-region-for-principal.js';
+import newServiceForPrincipal from './new-service-for-principal.js';
 
 export const TIME_GEO_RULES: readonly Rule[] = [
   // time-geo, GEO-1: sessions started from unexpected countries or at odd hours
@@ -23,4 +25,6 @@ export const TIME_GEO_RULES: readonly Rule[] = [
   unusualHourForPrincipal,
   consoleBruteForce,
   passwordSpraying,
+  newRegionForPrincipal,
+  newServiceForPrincipal,
 ];
