@@ -1,0 +1,544 @@
+/**
+ * `npm run bench`: how fast trailhound sweeps logs, measured against the parsing floor on the same
+ * files in the same run. Builds the command (`npm run build`: the CLI under test is the built
+ * `dist/cli/index.js`), makes sure the data set exists (generate.ts, cached under `.bench/`), then
+ * runs every measurement in a fresh child process: the floor (floor.ts) and `trailhound hunt` with
+ * every rule, on one thread and on all cores, for CloudTrail and for flow logs. It prints a table
+ * and the targets of issue 5, and writes `.bench/results.json`. A script that reports: it never
+ * fails because a figure is poor, only when it cannot measure.
+ *
+ *   npm run bench [-- --quick] [--only ct|flow] [--runs N] [--no-build] [--regenerate]
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join, relative } from 'node:path';
+import Table from 'cli-table3';
+import ts from 'typescript';
+import {
+  ensureDataset,
+  GENERATOR_VERSION,
+  type DatasetPart,
+  type Kind,
+  type Size,
+} from './generate.js';
+
+const REPO = join(import.meta.dirname, '..');
+const BENCH = join(REPO, '.bench');
+const CLI = join(REPO, 'dist', 'cli', 'index.js');
+const MiB = 1024 * 1024;
+/** Issue 5: the hunt keeps ≥ 85% of the all-core floor, and stays under 512 MB (read as MiB). */
+const TARGET_RATIO = 0.85;
+const TARGET_RSS = 512 * MiB;
+const LABEL: Record<Kind, string> = { ct: 'CloudTrail', flow: 'flow logs' };
+
+interface Options {
+  size: Size;
+  kinds: Kind[];
+  runs: number;
+  build: boolean;
+  regenerate: boolean;
+}
+
+const USAGE = `usage: npm run bench [-- [--quick] [--only ct|flow] [--runs N] [--no-build] [--regenerate]]
+  --quick       a 10× smaller data set, for trying the script (figures not for the README)
+  --only KIND   only CloudTrail (ct) or only flow logs (flow)
+  --runs N      run each measurement N times and keep the median (default 1)
+  --no-build    measure dist/ as it is (says whether it is older than src/)
+  --regenerate  write the data set again even when the cached one is current`;
+
+function parseArgs(argv: string[]): Options {
+  const o: Options = {
+    size: 'full',
+    kinds: ['ct', 'flow'],
+    runs: 1,
+    build: true,
+    regenerate: false,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--help' || a === '-h') {
+      process.stdout.write(`${USAGE}\n`);
+      process.exit(0);
+    }
+    if (a === '--quick') o.size = 'quick';
+    else if (a === '--no-build') o.build = false;
+    else if (a === '--regenerate') o.regenerate = true;
+    else if (a === '--only' && (argv[i + 1] === 'ct' || argv[i + 1] === 'flow'))
+      o.kinds = [argv[++i] as Kind];
+    else if (a === '--runs' && /^[1-9]\d*$/.test(argv[i + 1] ?? '')) o.runs = Number(argv[++i]);
+    else {
+      process.stderr.write(`bench: unexpected argument ${JSON.stringify(a)}\n${USAGE}\n`);
+      process.exit(2);
+    }
+  }
+  return o;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Facts about the machine and the code under test
+
+function git(...args: string[]): string | undefined {
+  const r = spawnSync('git', args, { cwd: REPO, encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : undefined;
+}
+
+function machine() {
+  const cpus = os.cpus();
+  return {
+    cpu: cpus[0]?.model.trim() ?? 'unknown',
+    logicalCores: cpus.length,
+    availableParallelism: os.availableParallelism(),
+    memoryBytes: os.totalmem(),
+    node: process.version,
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    loadAverageAtStart: os.loadavg(),
+  };
+}
+
+function files(dir: string, ext: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith(ext) && !f.endsWith(`.test${ext}`))
+    .map((f) => join(dir, f));
+}
+
+/** Builds dist/, or (with --no-build) says whether dist/ is older than the sources. */
+function prepareBuild(build: boolean): string {
+  if (build) {
+    process.stderr.write('bench: npm run build…\n');
+    const r = spawnSync('npm', ['run', 'build'], { cwd: REPO, encoding: 'utf8' });
+    if (r.status !== 0) {
+      process.stderr.write(r.stdout + r.stderr);
+      process.stderr.write('bench: the build failed; nothing was measured\n');
+      process.exit(1);
+    }
+    return 'built by this run (npm run build)';
+  }
+  const newestSource = Math.max(...files(join(REPO, 'src'), '.ts').map((f) => statSync(f).mtimeMs));
+  const built = files(join(REPO, 'dist'), '.js').map((f) => statSync(f).mtimeMs);
+  if (built.length === 0) {
+    process.stderr.write('bench: dist/ is empty; run without --no-build\n');
+    process.exit(1);
+  }
+  return Math.min(...built) >= newestSource
+    ? 'not rebuilt (--no-build); dist/ is newer than every source file'
+    : 'not rebuilt (--no-build); WARNING: some sources are newer than dist/, figures describe the older build';
+}
+
+/** floor.ts as plain JavaScript, so the floor pays no on-the-fly compilation (see floor.ts). */
+function compileFloor(): string {
+  const source = readFileSync(join(import.meta.dirname, 'floor.ts'), 'utf8');
+  const out = ts.transpileModule(source, {
+    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+  });
+  const path = join(BENCH, 'floor.mjs');
+  writeFileSync(path, out.outputText);
+  return path;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measuring one child process
+
+interface Measured {
+  wallMs: number;
+  userMs: number;
+  sysMs: number;
+  peakRssBytes: number;
+  exit: string | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** GNU time measures from outside; without it the child reports its own resource usage. */
+const GNU_TIME =
+  process.env.BENCH_RSS !== 'probe' &&
+  spawnSync('/usr/bin/time', ['-f', '%M', 'true'], { encoding: 'utf8' }).status === 0;
+
+const PROBE = `data:text/javascript,${encodeURIComponent(
+  'import{writeFileSync}from"node:fs";process.on("exit",()=>{const u=process.resourceUsage();writeFileSync(process.env.BENCH_USAGE_FILE,JSON.stringify(u))})',
+)}`;
+
+function measure(nodeArgs: string[], cwd: string): Promise<Measured> {
+  const usageFile = join(BENCH, 'usage.txt');
+  rmSync(usageFile, { force: true });
+  const [cmd, args] = GNU_TIME
+    ? ['/usr/bin/time', ['-f', '%e %U %S %M', '-o', usageFile, process.execPath, ...nodeArgs]]
+    : [process.execPath, [`--import=${PROBE}`, ...nodeArgs]];
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(cmd as string, args as string[], {
+      cwd,
+      env: { ...process.env, BENCH_USAGE_FILE: usageFile, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr
+      .setEncoding('utf8')
+      .on('data', (d: string) => (stderr = (stderr + d).slice(-4000)));
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      const wallMs = performance.now() - started;
+      let userMs = NaN;
+      let sysMs = NaN;
+      let peakRssBytes = NaN;
+      let exit: string | null =
+        signal !== null ? `killed by ${signal}` : code === 0 ? null : `exit ${code}`;
+      try {
+        const text = readFileSync(usageFile, 'utf8').trim();
+        if (GNU_TIME) {
+          const lines = text.split('\n');
+          const [, u, s, m] = (lines[lines.length - 1] as string).split(' ').map(Number);
+          [userMs, sysMs, peakRssBytes] = [(u ?? NaN) * 1000, (s ?? NaN) * 1000, (m ?? NaN) * 1024];
+          const signalled = /terminated by signal (\d+)/.exec(text);
+          if (signalled) exit = `killed by signal ${signalled[1]}`;
+          else if (/exited with non-zero status (\d+)/.test(text) && exit === null) exit = 'failed';
+        } else {
+          const u = JSON.parse(text) as NodeJS.ResourceUsage;
+          [userMs, sysMs, peakRssBytes] = [
+            u.userCPUTime / 1000,
+            u.systemCPUTime / 1000,
+            u.maxRSS * 1024,
+          ];
+        }
+      } catch {
+        // No usage: the child died before reporting; the exit says why.
+      }
+      resolve({ wallMs, userMs, sysMs, peakRssBytes, exit, stdout, stderr });
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The measurements
+
+interface Row {
+  data: Kind;
+  tool: 'floor' | 'trailhound';
+  threads: number;
+  ok: boolean;
+  error?: string;
+  wallMs: number;
+  userMs: number;
+  sysMs: number;
+  peakRssBytes: number;
+  events: number;
+  eventsPerSecond: number;
+  compressedMBps: number;
+  uncompressedMBps: number;
+  /** trailhound's events per second ÷ the floor's, on the same number of threads. */
+  ratioToFloor?: number;
+  findings?: number;
+  notes: string[];
+  /** Wall time of every run, when repeated (the row holds the median one). */
+  runsMs: number[];
+}
+
+function row(
+  part: DatasetPart,
+  tool: Row['tool'],
+  threads: number,
+  m: Measured,
+  runsMs: number[],
+): Row {
+  const seconds = m.wallMs / 1000;
+  const r: Row = {
+    data: part.kind,
+    tool,
+    threads,
+    ok: m.exit === null,
+    wallMs: Math.round(m.wallMs),
+    userMs: Math.round(m.userMs),
+    sysMs: Math.round(m.sysMs),
+    peakRssBytes: m.peakRssBytes,
+    events: part.records,
+    eventsPerSecond: Math.round(part.records / seconds),
+    compressedMBps: part.bytes / 1e6 / seconds,
+    uncompressedMBps: part.rawBytes / 1e6 / seconds,
+    notes: [],
+    runsMs: runsMs.map(Math.round),
+  };
+  if (m.exit !== null) {
+    r.error = `${m.exit}: ${m.stderr.trim().split('\n').slice(-3).join(' / ')}`;
+    r.eventsPerSecond = 0;
+    r.compressedMBps = 0;
+    r.uncompressedMBps = 0;
+  }
+  return r;
+}
+
+async function median(times: number, once: () => Promise<Measured>): Promise<[Measured, number[]]> {
+  const all: Measured[] = [];
+  for (let i = 0; i < times; i++) all.push(await once());
+  const sorted = [...all].sort((a, b) => a.wallMs - b.wallMs);
+  return [sorted[Math.floor((sorted.length - 1) / 2)] as Measured, all.map((m) => m.wallMs)];
+}
+
+async function measureFloor(
+  part: DatasetPart,
+  manifest: string,
+  floorJs: string,
+  threads: number,
+  runs: number,
+): Promise<Row> {
+  const [m, all] = await median(runs, () =>
+    measure([floorJs, part.kind, manifest, String(threads)], REPO),
+  );
+  const r = row(part, 'floor', threads, m, all);
+  if (r.ok) {
+    const counted = (JSON.parse(m.stdout) as { records: number }).records;
+    if (counted !== part.records) r.notes.push(`counted ${counted} records of ${part.records}`);
+  }
+  return r;
+}
+
+async function measureHunt(part: DatasetPart, threads: number, runs: number): Promise<Row> {
+  const out = join(BENCH, 'out', `${part.kind}-${threads}.jsonl`);
+  const args = [
+    CLI,
+    'hunt',
+    part.dir,
+    '--format',
+    'jsonl',
+    '--out',
+    out,
+    '--workers',
+    String(threads),
+    '--no-progress',
+  ];
+  // Run from .bench/ so no trailhound.yaml of the working tree is picked up: default config.
+  const [m, all] = await median(runs, () => measure(args, BENCH));
+  const r = row(part, 'trailhound', threads, m, all);
+  if (r.ok) {
+    r.findings = readFileSync(out, 'utf8')
+      .split('\n')
+      .filter((l) => l.length > 0).length;
+    const problems = /trailhound: (.*)/.exec(m.stderr);
+    if (problems) r.notes.push(problems[1] as string);
+  }
+  return r;
+}
+
+/**
+ * How many cores the run had to itself: the same fixed work on one thread and on `cores` threads,
+ * best of three each. Other work on the machine shows as fewer than `cores`. A spot check: it
+ * cannot see contention that comes and goes between the checks.
+ */
+async function freeCores(floorJs: string, cores: number): Promise<number> {
+  const ms = async (n: number) =>
+    (JSON.parse((await measure([floorJs, 'cpu', String(n)], REPO)).stdout) as { ms: number }).ms;
+  let one = Infinity;
+  let all = Infinity;
+  for (let i = 0; i < 3; i++) {
+    one = Math.min(one, await ms(1));
+    all = Math.min(all, await ms(cores));
+  }
+  return Math.min(cores, Math.round(((cores * one) / all) * 100) / 100);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The report
+
+const int = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '–');
+const dec = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : '–');
+const pct = (n: number | undefined) =>
+  n === undefined || !Number.isFinite(n) ? '' : `${Math.round(n * 100)}%`;
+const mib = (b: number) => (Number.isFinite(b) ? `${int(b / MiB)}` : '–');
+
+function table(rows: Row[]): string {
+  const t = new Table({
+    head: [
+      'data',
+      'run',
+      'threads',
+      'wall s',
+      'events/s',
+      'MB/s gz',
+      'MB/s raw',
+      'CPU s',
+      'peak RSS MiB',
+      '÷ floor',
+      'notes',
+    ],
+    style: { head: [], border: [] },
+  });
+  for (const r of rows)
+    t.push([
+      LABEL[r.data],
+      r.tool,
+      String(r.threads),
+      dec(r.wallMs / 1000),
+      r.ok ? int(r.eventsPerSecond) : 'FAILED',
+      r.ok ? dec(r.compressedMBps) : '',
+      r.ok ? dec(r.uncompressedMBps) : '',
+      dec((r.userMs + r.sysMs) / 1000),
+      mib(r.peakRssBytes),
+      pct(r.ratioToFloor),
+      [
+        ...(r.error !== undefined ? [r.error] : []),
+        ...(r.findings !== undefined ? [`${int(r.findings)} findings`] : []),
+        ...r.notes,
+      ].join('; '),
+    ]);
+  return t.toString();
+}
+
+interface Verdict {
+  data: Kind;
+  threads: number;
+  ratio: number | null;
+  throughputMet: boolean;
+  peakRssBytes: number;
+  memoryMet: boolean;
+  /** The floor's speed-up from 1 to `threads` threads: near `threads` when the cores were free. */
+  floorSpeedup: number | null;
+}
+
+function verdicts(rows: Row[], kinds: Kind[], cores: number): Verdict[] {
+  return kinds.map((kind) => {
+    const hunt = rows.find(
+      (r) => r.data === kind && r.tool === 'trailhound' && r.threads === cores,
+    );
+    const peak = Math.max(
+      ...rows.filter((r) => r.data === kind && r.tool === 'trailhound').map((r) => r.peakRssBytes),
+    );
+    const ratio = hunt?.ok === true ? (hunt.ratioToFloor ?? null) : null;
+    const floorAt = (n: number) =>
+      rows.find((r) => r.data === kind && r.tool === 'floor' && r.threads === n && r.ok);
+    const one = floorAt(1);
+    const all = floorAt(cores);
+    return {
+      data: kind,
+      threads: cores,
+      ratio,
+      throughputMet: ratio !== null && ratio >= TARGET_RATIO,
+      peakRssBytes: peak,
+      memoryMet:
+        rows.every((r) => r.data !== kind || r.tool !== 'trailhound' || r.ok) && peak < TARGET_RSS,
+      floorSpeedup:
+        one !== undefined && all !== undefined
+          ? Math.round((all.eventsPerSecond / one.eventsPerSecond) * 100) / 100
+          : null,
+    };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const opts = parseArgs(process.argv.slice(2));
+  const log = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
+  mkdirSync(join(BENCH, 'out'), { recursive: true });
+  const facts = machine();
+  const cores = facts.availableParallelism;
+  const threads = [...new Set([1, cores])];
+  const build = prepareBuild(opts.build);
+  const floorJs = compileFloor();
+  const version = (
+    JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string }
+  ).version;
+  const commit = git('rev-parse', 'HEAD');
+  const changed = git('status', '--porcelain', '--untracked-files=no', '--', 'src');
+
+  const parts: DatasetPart[] = [];
+  for (const kind of opts.kinds) {
+    const { part, generated } = await ensureDataset(BENCH, opts.size, kind, {
+      regenerate: opts.regenerate,
+      log,
+    });
+    log(
+      `${LABEL[kind]}: ${int(part.records)} records in ${part.files.length} files, ${dec(part.bytes / 1e6)} MB gzip, ${dec(part.rawBytes / 1e6)} MB uncompressed` +
+        (generated ? ` (generated in ${dec(part.generatedMs / 1000)} s)` : ' (cached)'),
+    );
+    parts.push(part);
+  }
+  // Every measurement reads from the page cache, the first as much as the last.
+  for (const part of parts) for (const f of part.files) readFileSync(join(part.dir, f.path));
+  const coresAtStart = await freeCores(floorJs, cores);
+
+  const rows: Row[] = [];
+  for (const part of parts) {
+    const manifest = join(BENCH, `data-${opts.size}`, `${part.kind}.manifest.json`);
+    for (const n of threads) {
+      log(`${LABEL[part.kind]}: floor on ${n} thread(s)…`);
+      const floorRow = await measureFloor(part, manifest, floorJs, n, opts.runs);
+      rows.push(floorRow);
+      log(`${LABEL[part.kind]}: trailhound hunt --workers ${n}…`);
+      const huntRow = await measureHunt(part, n, opts.runs);
+      if (huntRow.ok && floorRow.ok)
+        huntRow.ratioToFloor = huntRow.eventsPerSecond / floorRow.eventsPerSecond;
+      rows.push(huntRow);
+    }
+  }
+
+  const coresAtEnd = await freeCores(floorJs, cores);
+  const results = {
+    date: new Date().toISOString(),
+    command: [
+      'npm run bench',
+      ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : []),
+    ].join(' '),
+    machine: {
+      ...facts,
+      loadAverageAtEnd: os.loadavg(),
+      freeCores: { atStart: coresAtStart, atEnd: coresAtEnd },
+    },
+    trailhound: {
+      version,
+      commit,
+      sourcesChangedSinceCommit: changed !== undefined && changed.length > 0,
+      build,
+    },
+    memoryMeasuredBy: GNU_TIME
+      ? 'GNU time (%M, maximum resident set size)'
+      : 'process.resourceUsage().maxRSS in the child',
+    dataset: parts.map(({ files: f, dir, ...rest }) => ({
+      ...rest,
+      dir: relative(REPO, dir),
+      files: f.length,
+    })),
+    generatorVersion: GENERATOR_VERSION,
+    targets: { ratioToAllCoreFloor: TARGET_RATIO, peakRssBytes: TARGET_RSS },
+    verdicts: verdicts(rows, opts.kinds, cores),
+    rows,
+  };
+  const resultsFile = join(BENCH, opts.size === 'quick' ? 'results-quick.json' : 'results.json');
+  writeFileSync(resultsFile, JSON.stringify(results, null, 2) + '\n');
+
+  const out: string[] = [''];
+  if (opts.size === 'quick')
+    out.push(
+      'QUICK RUN: a 10× smaller data set, for trying the script; these are not the benchmark figures.',
+    );
+  out.push(
+    `${facts.cpu}, ${facts.logicalCores} logical cores (${cores} available), ${dec(facts.memoryBytes / 2 ** 30)} GiB, Node ${facts.node}, ${facts.os}`,
+    `trailhound ${version} at ${commit?.slice(0, 12) ?? 'unknown commit'}${results.trailhound.sourcesChangedSinceCommit ? ' + uncommitted changes in src/' : ''}; dist ${build}`,
+    `peak RSS by ${results.memoryMeasuredBy}; MB = 10^6 bytes; wall time includes process start`,
+    '',
+    table(rows),
+    '',
+  );
+  for (const v of results.verdicts) {
+    out.push(
+      `${LABEL[v.data]}: throughput on ${v.threads} threads ${v.ratio === null ? 'not measured (a run failed)' : `${pct(v.ratio)} of the floor`} (target ≥ ${pct(TARGET_RATIO)}): ${v.throughputMet ? 'met' : 'NOT met'}; ` +
+        `peak RSS ${mib(v.peakRssBytes)} MiB (target < ${mib(TARGET_RSS)} MiB): ${v.memoryMet ? 'met' : 'NOT met'}`,
+    );
+  }
+  out.push(
+    `free cores (same work on 1 and on ${cores} threads): ${dec(coresAtStart, 2)} of ${cores} at the start, ${dec(coresAtEnd, 2)} at the end`,
+  );
+  const speedups = results.verdicts.map(
+    (v) => `${dec(v.floorSpeedup ?? NaN, 2)}× (${LABEL[v.data]})`,
+  );
+  if (cores > 1)
+    out.push(`the floor's speed-up from 1 to ${cores} threads: ${speedups.join(', ')}`);
+  if (Math.min(coresAtStart, coresAtEnd) < 0.9 * cores)
+    out.push(
+      "WARNING: other work was using the cores at the start or the end; all-core figures may understate both the floor and trailhound (see the floor's speed-up, and runsMs in the results file for the spread between runs)",
+    );
+  out.push(`results written to ${relative(REPO, resultsFile)}`, '');
+  process.stdout.write(out.join('\n'));
+}
+
+await main();
