@@ -163,6 +163,12 @@ export interface Signal {
   /** sequence: names of the steps this event satisfies. */
   steps?: string[];
   facts: Record<string, string | number>;
+  /**
+   * Set when this signal stands for several events of one file folded together by the worker (see
+   * `createSignalBatcher`): how many (default 1) and the latest event time among them.
+   */
+  n?: number;
+  until?: number;
   eventId?: string;
   origin: Origin;
   account?: string;

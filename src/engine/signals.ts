@@ -3,6 +3,13 @@
  * it into a `Signal` (its key, the value it counts, the facts its summary needs, where it came
  * from). Signals are plain data; the stateful stage on the main thread consumes them in a fixed
  * order, so the outcome does not depend on how files were spread over workers.
+ *
+ * Most events give a signal that cannot change what fires: the hundredth call of a principal to a
+ * service it already used in the same file tells a first-seen rule nothing new. A worker therefore
+ * batches a file's signals in chunks of events (`createSignalBatcher`) and folds, within a chunk,
+ * the ones whose only effect the signal it is folded into can carry (its count `n` and latest time
+ * `until`). Facts, the costliest part, are computed only for the signals that remain. Chunks are
+ * cut by record count within a file, so folding never depends on the number of workers.
  */
 import type { Event } from '../model/event.js';
 import type { CompiledRuleSet, CompiledStatefulRule } from './compile.js';
@@ -11,18 +18,19 @@ import type { RuleFailure } from './evaluate.js';
 import type { Signal } from './rule.js';
 
 function signalOf(c: CompiledStatefulRule, e: Event): Signal | undefined {
+  const s = bareSignal(c, e);
+  if (s === undefined) return undefined;
+  complete(c, e, s);
+  return s;
+}
+
+/** The parts of a signal that decide whether it counts: key, value, steps, amount. */
+function bareSignal(c: CompiledStatefulRule, e: Event): Signal | undefined {
   const { rule, ctx } = c;
   if (rule.filter !== undefined && !rule.filter(e, ctx)) return undefined;
   const key = rule.key(e, ctx);
   if (key === undefined) return undefined;
-  const s: Signal = {
-    ruleId: rule.id,
-    key,
-    time: e.time,
-    facts: rule.facts?.(e, ctx) ?? {},
-    origin: e.origin,
-    actor: e.kind === 'api' ? apiActor(e) : e.srcAddr === undefined ? {} : { sourceIp: e.srcAddr },
-  };
+  const s: Signal = { ruleId: rule.id, key, time: e.time, facts: {}, origin: e.origin, actor: {} };
   switch (rule.kind) {
     case 'threshold': {
       if (rule.value !== undefined) {
@@ -54,13 +62,27 @@ function signalOf(c: CompiledStatefulRule, e: Event): Signal | undefined {
     case 'beacon':
       break;
   }
-  if (e.kind === 'api' && e.eventId !== undefined) s.eventId = e.eventId;
-  if (e.account !== undefined) s.account = e.account;
-  if (e.region !== undefined) s.region = e.region;
   return s;
 }
 
-/** Appends the signals `e` gives to `out`; a rule function that throws becomes a failure. */
+/** Adds what only a summary needs: facts, actor, event id, account, region. */
+function complete(c: CompiledStatefulRule, e: Event, s: Signal): void {
+  s.facts = c.rule.facts?.(e, c.ctx) ?? {};
+  s.actor = e.kind === 'api' ? apiActor(e) : e.srcAddr === undefined ? {} : { sourceIp: e.srcAddr };
+  if (e.kind === 'api' && e.eventId !== undefined) s.eventId = e.eventId;
+  if (e.account !== undefined) s.account = e.account;
+  if (e.region !== undefined) s.region = e.region;
+}
+
+function failure(c: CompiledStatefulRule, e: Event, err: unknown): RuleFailure {
+  return {
+    ruleId: c.rule.id,
+    event: e,
+    message: err instanceof Error ? err.message : String(err),
+  };
+}
+
+/** Appends the signals `e` gives to `out`, unfolded; a rule function that throws is a failure. */
 export function collectSignals(
   set: CompiledRuleSet,
   e: Event,
@@ -73,11 +95,201 @@ export function collectSignals(
       const s = signalOf(c, e);
       if (s !== undefined) out.push(s);
     } catch (err) {
-      failures.push({
-        ruleId: c.rule.id,
-        event: e,
-        message: err instanceof Error ? err.message : String(err),
-      });
+      failures.push(failure(c, e, err));
     }
   }
+}
+
+/** A signal waiting for the end of its chunk; `e` is let go once the signal is folded away. */
+interface Pending {
+  c: CompiledStatefulRule;
+  e: Event | undefined;
+  s: Signal;
+}
+
+/**
+ * How a kind's signals fold within a chunk, keyed per rule:
+ * - `firstSeen` (key + value) and `dormancy` (key): the first signal stands for the later ones,
+ *   which could only move the key's latest time forward (`until`). A dormancy signal that comes
+ *   at least the dormant period after everything before it in the chunk is kept: it may fire.
+ * - a `threshold` counting distinct values (key + value), and a `baseline` (key + bucket): a run
+ *   keeps its first and its latest signal, so every window (or bucket) still sees the value at
+ *   both ends; the ones in between are folded into the first (`n`, and for a baseline `amount`).
+ *   A threshold run ends once it spans a window, so a window never lies wholly between two kept
+ *   signals of one value.
+ * Counting thresholds, sequences and beacons need every signal and do not fold.
+ */
+type Fold =
+  | { kind: 'keep'; keep: Pending; max: number }
+  | { kind: 'run'; first: Pending; last: Pending | undefined; start: number; latest: number };
+
+interface FoldSpec {
+  /** The fold key of a bare signal, or undefined when this rule does not fold. */
+  key: (s: Signal) => string | undefined;
+  /** Dormancy: a signal this long after the chunk's latest time for its key is kept. */
+  dormantMs?: number;
+  /** Threshold: a run spans at most this much event time. */
+  windowMs?: number;
+  /** Baseline: the bucket length. */
+  bucketMs?: number;
+}
+
+function positive(f: () => number): number | undefined {
+  try {
+    const v = f();
+    return Number.isFinite(v) && v > 0 ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function foldSpec(c: CompiledStatefulRule): FoldSpec | undefined {
+  const { rule, ctx } = c;
+  switch (rule.kind) {
+    case 'firstSeen':
+      return { key: (s) => `${s.key}\u0000${s.value ?? ''}` };
+    case 'dormancy': {
+      const dormantMs = positive(() => rule.dormantMs(ctx));
+      return dormantMs === undefined ? undefined : { key: (s) => s.key, dormantMs };
+    }
+    case 'threshold': {
+      if (rule.value === undefined) return undefined;
+      const windowMs = positive(() => rule.windowMs(ctx));
+      return windowMs === undefined
+        ? undefined
+        : { key: (s) => `${s.key}\u0000${s.value ?? ''}`, windowMs };
+    }
+    case 'baseline': {
+      const bucketMs = positive(() => rule.bucketMs(ctx));
+      return bucketMs === undefined
+        ? undefined
+        : { key: (s) => `${s.key}\u0000${Math.floor(s.time / bucketMs)}`, bucketMs };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Folds `from` (a signal being dropped) into `into`: its events and its latest time. */
+function absorb(into: Signal, from: Signal): void {
+  into.n = (into.n ?? 1) + (from.n ?? 1);
+  const latest = Math.max(from.time, from.until ?? from.time);
+  if (latest > Math.max(into.time, into.until ?? into.time)) into.until = latest;
+}
+
+export interface SignalBatcher {
+  /** Turns `e` into signals (folding where it can). */
+  add(e: Event): void;
+  /** Events added since the last flush. */
+  readonly events: number;
+  /** The chunk's remaining signals, in the order their events came, completed with facts. */
+  flush(): Signal[];
+}
+
+/**
+ * Collects one file's signals chunk by chunk, folding within the chunk (see the module comment).
+ * A rule function that throws becomes a failure in `failures`, as in `collectSignals`.
+ *
+ * @example
+ * const b = createSignalBatcher(rules, failures);
+ * for (const e of events) { b.add(e); if (b.events >= 4096) stage.observe(b.flush()); }
+ * stage.observe(b.flush());
+ */
+export function createSignalBatcher(set: CompiledRuleSet, failures: RuleFailure[]): SignalBatcher {
+  const specs = new Map<CompiledStatefulRule, FoldSpec | undefined>();
+  let folds = new Map<CompiledStatefulRule, Map<string, Fold>>();
+  let pending: Pending[] = [];
+  let events = 0;
+
+  const specOf = (c: CompiledStatefulRule): FoldSpec | undefined => {
+    if (!specs.has(c)) specs.set(c, foldSpec(c));
+    return specs.get(c);
+  };
+
+  /** Adds `p` to the chunk unless it folds into a signal already there. */
+  const place = (p: Pending): void => {
+    const spec = specOf(p.c);
+    const fk = spec?.key(p.s);
+    if (spec === undefined || fk === undefined) {
+      pending.push(p);
+      return;
+    }
+    let byKey = folds.get(p.c);
+    if (byKey === undefined) folds.set(p.c, (byKey = new Map()));
+    const f = byKey.get(fk);
+    const t = p.s.time;
+    if (f === undefined) {
+      pending.push(p);
+      byKey.set(
+        fk,
+        spec.windowMs !== undefined || spec.bucketMs !== undefined
+          ? { kind: 'run', first: p, last: undefined, start: t, latest: t }
+          : { kind: 'keep', keep: p, max: t },
+      );
+      return;
+    }
+    if (f.kind === 'keep') {
+      if (spec.dormantMs !== undefined && t - f.max >= spec.dormantMs) {
+        pending.push(p);
+        f.keep = p;
+      } else {
+        absorb(f.keep.s, p.s);
+        p.e = undefined;
+      }
+      if (t > f.max) f.max = t;
+      return;
+    }
+    const inRun =
+      spec.bucketMs !== undefined || (t >= f.latest && t - f.start < (spec.windowMs as number));
+    if (!inRun) {
+      pending.push(p);
+      byKey.set(fk, { kind: 'run', first: p, last: undefined, start: t, latest: t });
+      return;
+    }
+    if (f.last !== undefined) {
+      const gone = f.last;
+      absorb(f.first.s, gone.s);
+      if (gone.s.amount !== undefined) {
+        f.first.s.amount = (f.first.s.amount ?? 0) + gone.s.amount;
+      }
+      gone.e = undefined;
+    }
+    pending.push(p);
+    f.last = p;
+    if (t > f.latest) f.latest = t;
+  };
+
+  return {
+    add(e) {
+      events++;
+      const rules = e.kind === 'api' ? set.statefulApiFor(e) : set.statefulFlow;
+      for (const c of rules) {
+        try {
+          const s = bareSignal(c, e);
+          if (s !== undefined) place({ c, e, s });
+        } catch (err) {
+          failures.push(failure(c, e, err));
+        }
+      }
+    },
+    get events() {
+      return events;
+    },
+    flush() {
+      const out: Signal[] = [];
+      for (const p of pending) {
+        if (p.e === undefined) continue;
+        try {
+          complete(p.c, p.e, p.s);
+          out.push(p.s);
+        } catch (err) {
+          failures.push(failure(p.c, p.e, err));
+        }
+      }
+      pending = [];
+      folds = new Map();
+      events = 0;
+      return out;
+    },
+  };
 }

@@ -7,7 +7,7 @@ import type { Config } from '../config/schema.js';
 import { createEnricher, type Enricher } from '../enrich/index.js';
 import { compileRules, type CompiledRuleSet } from '../engine/compile.js';
 import { evaluateMatch, type RuleFailure } from '../engine/evaluate.js';
-import { collectSignals } from '../engine/signals.js';
+import { createSignalBatcher } from '../engine/signals.js';
 import { foldHits, type BuildOptions } from '../findings/build.js';
 import type { Hit } from '../findings/finding.js';
 import type { Decoded, DecodeOptions, InputProblem } from '../formats/types.js';
@@ -25,8 +25,6 @@ export interface EventFilters {
 
 export interface FileResult {
   hits: Hit[];
-  /** Inputs of the stateful stage, in record order. */
-  signals: Signal[];
   problems: InputProblem[];
   records: number;
   api: number;
@@ -39,7 +37,6 @@ export interface FileResult {
 export function emptyResult(): FileResult {
   return {
     hits: [],
-    signals: [],
     problems: [],
     records: 0,
     api: 0,
@@ -117,13 +114,28 @@ function flowPlace(file: string): { account?: string; region?: string } {
   return m ? { account: m[1] as string, region: m[2] as string } : {};
 }
 
-/** Consumes one decoded stream into a result. */
+/**
+ * Events per chunk of signals. Signals fold within a chunk (see `createSignalBatcher`), and a
+ * chunk is what crosses to the stateful stage at a time, so this bounds the memory a file's
+ * signals take however large the file.
+ */
+export const SIGNAL_CHUNK_EVENTS = 4096;
+
+/**
+ * Consumes one decoded stream into a result. The stateful stage's input goes to `onSignals`, in
+ * chunks, in record order, as the file is read; without it, stateful rules are not evaluated.
+ */
 export async function processDecoded(
   items: AsyncIterable<Decoded>,
   proc: Processor,
+  onSignals?: (signals: Signal[]) => void,
 ): Promise<FileResult> {
   const r = emptyResult();
   const failures: RuleFailure[] = [];
+  const batcher =
+    onSignals !== undefined && proc.rules.stateful.length > 0
+      ? createSignalBatcher(proc.rules, failures)
+      : undefined;
   let place: { account?: string; region?: string } | undefined;
   for await (const item of items) {
     let event: Event;
@@ -177,8 +189,12 @@ export async function processDecoded(
     else r.flow++;
     proc.enricher.enrich(event);
     evaluateMatch(proc.rules, event, r.hits, failures);
-    if (proc.rules.stateful.length > 0) collectSignals(proc.rules, event, r.signals, failures);
+    if (batcher !== undefined) {
+      batcher.add(event);
+      if (batcher.events >= SIGNAL_CHUNK_EVENTS) onSignals?.(batcher.flush());
+    }
   }
+  if (batcher !== undefined && batcher.events > 0) onSignals?.(batcher.flush());
   for (const f of failures) r.problems.push(failureProblem(f));
   r.hits = foldHits(r.hits, proc.fold);
   return r;

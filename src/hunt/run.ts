@@ -8,9 +8,9 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Config, Priority } from '../config/schema.js';
-import type { Rule } from '../engine/rule.js';
+import type { Rule, Signal } from '../engine/rule.js';
 import { buildFindings, PRIORITY_RANK } from '../findings/build.js';
-import type { Finding } from '../findings/finding.js';
+import type { Finding, Hit } from '../findings/finding.js';
 import { decodeFile, decodeStream } from '../formats/detect.js';
 import type { InputProblem } from '../formats/types.js';
 import { expandInputs, type InputFile } from '../sources/index.js';
@@ -26,7 +26,7 @@ import type { RunSummary } from './summary.js';
 import { createStatefulStage } from '../engine/stateful.js';
 import { MemoryStore } from '../state/memory.js';
 import type { StateStore } from '../state/store.js';
-import type { WorkerInit, WorkerTask } from './worker.js';
+import type { WorkerInit, WorkerMessage, WorkerTask } from './worker.js';
 
 /** At most this many problems are listed one by one in the summary; all are counted. */
 export const PROBLEMS_LISTED = 1000;
@@ -68,13 +68,18 @@ function internalProblem(file: InputFile, err: unknown): InputProblem {
   };
 }
 
-async function processOnMain(file: InputFile, proc: Processor, stdin?: NodeJS.ReadableStream) {
+async function processOnMain(
+  file: InputFile,
+  proc: Processor,
+  onSignals: (signals: Signal[]) => void,
+  stdin?: NodeJS.ReadableStream,
+) {
   try {
     const items =
       file.path === '-'
         ? decodeStream(stdin ?? process.stdin, file.display, proc.decode)
         : decodeFile(file, proc.decode);
-    return await processDecoded(items, proc);
+    return await processDecoded(items, proc, onSignals);
   } catch (err) {
     const r = emptyResult();
     r.problems.push(internalProblem(file, err));
@@ -82,42 +87,65 @@ async function processOnMain(file: InputFile, proc: Processor, stdin?: NodeJS.Re
   }
 }
 
-function runPool(
+interface PoolCallbacks {
+  /** A chunk of the stateful stage's input from file `seq`, in record order. */
+  signals(seq: number, signals: Signal[]): void;
+  /** File `seq` is done; every chunk of it came before. */
+  result(seq: number, r: FileResult): void;
+  /** Whether file `seq` may start now (bounds how far workers run ahead of the stage). */
+  mayStart(seq: number): boolean;
+}
+
+interface Pool {
+  done: Promise<void>;
+  /** Hands waiting files to idle workers; call when `mayStart` may have changed. */
+  wake(): void;
+}
+
+function startPool(
   files: readonly InputFile[],
   count: number,
   init: WorkerInit,
-  onResult: (seq: number, r: FileResult) => void,
-): Promise<void> {
-  return new Promise((resolve, reject) => {
+  on: PoolCallbacks,
+): Pool {
+  let wake = (): void => {};
+  const done = new Promise<void>((resolve, reject) => {
     let next = 0;
-    let done = 0;
+    let finished = 0;
     let failed = false;
     const workers: Worker[] = [];
+    const idle: Worker[] = [];
     const finish = () => {
       for (const w of workers) void w.terminate();
       resolve();
     };
-    const feed = (w: Worker) => {
-      if (next < files.length) {
-        const task: WorkerTask = { seq: next, file: files[next] as InputFile };
-        next++;
-        w.postMessage(task);
-      }
+    const feed = (w: Worker): boolean => {
+      if (next >= files.length || !on.mayStart(next)) return false;
+      const task: WorkerTask = { seq: next, file: files[next] as InputFile };
+      next++;
+      w.postMessage(task);
+      return true;
+    };
+    wake = () => {
+      while (idle.length > 0 && feed(idle[idle.length - 1] as Worker)) idle.pop();
     };
     for (let i = 0; i < count; i++) {
       const w = new Worker(compiledWorker as URL, { workerData: init });
       workers.push(w);
-      w.on('message', (msg: { seq: number; result?: FileResult; error?: string }) => {
-        const file = files[msg.seq] as InputFile;
-        if (msg.result !== undefined) onResult(msg.seq, msg.result);
+      w.on('message', (msg: WorkerMessage) => {
+        if ('signals' in msg) {
+          on.signals(msg.seq, msg.signals);
+          return;
+        }
+        if ('result' in msg) on.result(msg.seq, msg.result);
         else {
           const r = emptyResult();
-          r.problems.push(internalProblem(file, msg.error));
-          onResult(msg.seq, r);
+          r.problems.push(internalProblem(files[msg.seq] as InputFile, msg.error));
+          on.result(msg.seq, r);
         }
-        done++;
-        if (done === files.length) finish();
-        else feed(w);
+        finished++;
+        if (finished === files.length) finish();
+        else if (!feed(w)) idle.push(w);
       });
       w.on('error', (err) => {
         if (!failed) {
@@ -126,9 +154,10 @@ function runPool(
           reject(err);
         }
       });
-      feed(w);
+      if (!feed(w)) idle.push(w);
     }
   });
+  return { done, wake: () => wake() };
 }
 
 /** `…_20230710T1145Z_…`: the delivery time AWS puts in CloudTrail and flow-log file names. */
@@ -192,45 +221,7 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
     maxEvidence: opts.config.findings.maxEvidence,
   });
 
-  const diskFiles = files.filter((f) => f.path !== '-');
-  const wanted = Math.max(1, opts.workers ?? availableParallelism());
-  const workerCount =
-    compiledWorker === undefined ? 1 : Math.min(wanted, Math.max(diskFiles.length, 1));
-  const results: (FileResult | undefined)[] = new Array<FileResult | undefined>(files.length);
-  let filesDone = 0;
-  let eventsSoFar = 0;
-  // The stateful stage takes files strictly in order, whichever worker finishes first; signals
-  // are dropped once consumed so only out-of-turn files wait in memory.
-  let nextForStage = 0;
-  const record = (seq: number, r: FileResult) => {
-    results[seq] = r;
-    filesDone++;
-    eventsSoFar += r.api + r.flow;
-    while (nextForStage < files.length && results[nextForStage] !== undefined) {
-      const ready = results[nextForStage] as FileResult;
-      stage.observe(ready.signals);
-      ready.signals = [];
-      nextForStage++;
-    }
-    opts.onProgress?.(filesDone, files.length, eventsSoFar);
-  };
-
-  if (workerCount > 1) {
-    const seqs = files.map((f, i) => (f.path === '-' ? -1 : i)).filter((i) => i >= 0);
-    const init: WorkerInit = { config: opts.config, filters };
-    await runPool(
-      seqs.map((i) => files[i] as InputFile),
-      workerCount,
-      init,
-      (k, r) => record(seqs[k] as number, r),
-    );
-  }
-  for (let i = 0; i < files.length; i++) {
-    const f = files[i] as InputFile;
-    if (results[i] === undefined) record(i, await processOnMain(f, proc, opts.stdin));
-  }
-
-  const summary = newSummary(workerCount);
+  const summary = newSummary(1);
   summary.notices = notices;
   // Bad lines of threat-intelligence lists: every worker reads the lists, this reports them once.
   for (const p of proc.enricher.problems) addProblem(summary, p);
@@ -238,20 +229,8 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
     addProblem(summary, p);
     summary.files.skipped++;
   }
-  const hits = stage.finish();
-  store.checkpoint();
-  const st = stage.stats();
-  summary.state = { store: store.kind, tracked: st.tracked, evicted: st.evicted, late: st.late };
-  for (const f of st.failures) {
-    addProblem(summary, {
-      code: 'rule-error',
-      severity: 'warning',
-      file: '(stateful stage)',
-      reason: `rule ${f.ruleId} failed to describe a finding: ${f.message}`,
-    });
-  }
-  for (const r of results) {
-    if (r === undefined) continue;
+  const hits: Hit[] = [];
+  const absorb = (r: FileResult) => {
     const fileLevelSkip = r.problems.some(
       (p) => p.severity === 'skip' && p.line === undefined && p.index === undefined,
     );
@@ -265,6 +244,82 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
     summary.flowStatus.skipdata += r.skipdata;
     for (const p of r.problems) addProblem(summary, p);
     for (const h of r.hits) hits.push(h);
+  };
+
+  const diskFiles = files.filter((f) => f.path !== '-');
+  const wanted = Math.max(1, opts.workers ?? availableParallelism());
+  const workerCount =
+    compiledWorker === undefined ? 1 : Math.min(wanted, Math.max(diskFiles.length, 1));
+  summary.workers = workerCount;
+  let filesDone = 0;
+  let eventsSoFar = 0;
+  // The stateful stage takes files strictly in order, whichever worker finishes first. A file's
+  // signals arrive in chunks while it is read; chunks of a file ahead of the stage's turn wait,
+  // and workers may run at most `lookahead` files ahead, so what waits stays bounded.
+  const lookahead = 2 * workerCount;
+  let nextForStage = 0;
+  const waiting = new Map<number, Signal[][]>();
+  const finished = new Map<number, FileResult>();
+  let pool: Pool | undefined;
+  const onSignals = (seq: number, signals: Signal[]) => {
+    if (seq === nextForStage) stage.observe(signals);
+    else {
+      let w = waiting.get(seq);
+      if (w === undefined) waiting.set(seq, (w = []));
+      w.push(signals);
+    }
+  };
+  const onResult = (seq: number, r: FileResult) => {
+    filesDone++;
+    eventsSoFar += r.api + r.flow;
+    finished.set(seq, r);
+    const before = nextForStage;
+    for (let ready = finished.get(nextForStage); ready !== undefined; ) {
+      finished.delete(nextForStage);
+      absorb(ready);
+      nextForStage++;
+      for (const chunk of waiting.get(nextForStage) ?? []) stage.observe(chunk);
+      waiting.delete(nextForStage);
+      ready = finished.get(nextForStage);
+    }
+    if (nextForStage !== before) pool?.wake();
+    opts.onProgress?.(filesDone, files.length, eventsSoFar);
+  };
+
+  if (workerCount > 1) {
+    const seqs = files.map((f, i) => (f.path === '-' ? -1 : i)).filter((i) => i >= 0);
+    const init: WorkerInit = { config: opts.config, filters };
+    pool = startPool(
+      seqs.map((i) => files[i] as InputFile),
+      workerCount,
+      init,
+      {
+        signals: (k, s) => onSignals(seqs[k] as number, s),
+        result: (k, r) => onResult(seqs[k] as number, r),
+        mayStart: (k) => (seqs[k] as number) < nextForStage + lookahead,
+      },
+    );
+    await pool.done;
+    pool = undefined;
+  }
+  for (let i = nextForStage; i < files.length; i++) {
+    const f = files[i] as InputFile;
+    if (finished.has(i) || i < nextForStage) continue;
+    onResult(i, await processOnMain(f, proc, (s) => onSignals(i, s), opts.stdin));
+  }
+
+  const stageHits = stage.finish();
+  for (const h of stageHits) hits.push(h);
+  store.checkpoint();
+  const st = stage.stats();
+  summary.state = { store: store.kind, tracked: st.tracked, evicted: st.evicted, late: st.late };
+  for (const f of st.failures) {
+    addProblem(summary, {
+      code: 'rule-error',
+      severity: 'warning',
+      file: '(stateful stage)',
+      reason: `rule ${f.ruleId} failed to describe a finding: ${f.message}`,
+    });
   }
 
   if (opts.learnOnly === true) hits.length = 0;

@@ -7,7 +7,13 @@ import type { Config } from '../config/schema.js';
 import { RULES } from '../rules/registry.js';
 import { decodeFile } from '../formats/detect.js';
 import type { InputFile } from '../sources/index.js';
-import { createProcessor, processDecoded, type EventFilters } from './process.js';
+import type { Signal } from '../engine/rule.js';
+import {
+  createProcessor,
+  processDecoded,
+  type EventFilters,
+  type FileResult,
+} from './process.js';
 
 export interface WorkerInit {
   config: Config;
@@ -17,6 +23,11 @@ export interface WorkerTask {
   seq: number;
   file: InputFile;
 }
+/** From a worker, per task: chunks of signals as the file is read, then its result (or error). */
+export type WorkerMessage =
+  | { seq: number; signals: Signal[] }
+  | { seq: number; result: FileResult }
+  | { seq: number; error: string };
 
 const init = workerData as WorkerInit;
 const proc = createProcessor(RULES, init.config, init.filters);
@@ -24,10 +35,13 @@ const port = parentPort;
 if (port === null) throw new Error('hunt worker started outside a worker thread');
 
 port.on('message', (task: WorkerTask) => {
-  processDecoded(decodeFile(task.file, proc.decode), proc).then(
-    (result) => port.postMessage({ seq: task.seq, result }),
+  const post = (msg: WorkerMessage) => port.postMessage(msg);
+  processDecoded(decodeFile(task.file, proc.decode), proc, (signals) =>
+    post({ seq: task.seq, signals }),
+  ).then(
+    (result) => post({ seq: task.seq, result }),
     (err: unknown) =>
-      port.postMessage({
+      post({
         seq: task.seq,
         error: err instanceof Error ? (err.stack ?? err.message) : String(err),
       }),

@@ -174,7 +174,8 @@ export const baselineKind: KindFactory<BaselineRule> = (k) => {
       st.open.splice(i, 0, b);
     }
     b.total += amount;
-    b.count++;
+    // A folded signal (signals.ts) stands for `n` events; its amount is already their sum.
+    b.count += h.n ?? 1;
     if (h.time < b.first.time) b.first = h;
     if (h.time >= b.last.time) b.last = h;
     if (h.eventId !== undefined && b.eventIds.length < k.maxEvidence) b.eventIds.push(h.eventId);

@@ -128,6 +128,15 @@ describe('dormancyKind', () => {
     expect(h.groups).toEqual([]);
   });
 
+  it('measures from the latest time a folded signal stands for (until)', () => {
+    const h = harness();
+    // Uses on days 0 to 20 folded into one signal by the worker; day 45 is 25 days after the last.
+    h.observe({ ...sig(0), n: 5, until: T0 + 20 * DAY }, sig(45));
+    expect(h.groups).toEqual([]);
+    h.observe(sig(80));
+    expect(days(h)).toEqual([35]);
+  });
+
   it('does not fire for a key with no history', () => {
     const h = harness();
     h.observe(sig(500), sig(501, 'AKIAI44QH8DHBEXAMPLE'));

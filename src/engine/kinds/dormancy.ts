@@ -50,10 +50,13 @@ export const dormancyKind: KindFactory<DormancyRule> = (k) => {
   return {
     observe(s) {
       if (s.time < newest - k.latenessMs) k.stats.late++;
-      if (s.time > newest) newest = s.time;
+      // A folded signal (signals.ts) stands for later uses of the key up to `until`, none of
+      // which came a dormant period after the one before it.
+      const latest = s.until !== undefined && s.until > s.time ? s.until : s.time;
+      if (latest > newest) newest = latest;
       const stored = k.store.get<LastSeenState>(k.ns, s.key);
       if (stored === undefined) {
-        k.store.set(k.ns, s.key, { last: s.time } satisfies LastSeenState);
+        k.store.set(k.ns, s.key, { last: latest } satisfies LastSeenState);
         if (++size > k.maxEntities) {
           const gone = k.store.evict(k.ns, k.maxEntities);
           k.stats.evicted += gone;
@@ -62,7 +65,7 @@ export const dormancyKind: KindFactory<DormancyRule> = (k) => {
         return;
       }
       const previous = stored.last;
-      if (s.time > previous) stored.last = s.time;
+      if (latest > previous) stored.last = latest;
       // Set even when unchanged: the key was just used, which keeps it from eviction.
       k.store.set(k.ns, s.key, stored);
       if (s.time - previous >= dormantMs) k.emit(groupOf(s, previous));

@@ -207,6 +207,18 @@ describe('firstSeenKind', () => {
     expect(fired(h)).toEqual([`${ALICE}:v1`]);
   });
 
+  it('records the latest time a folded signal stands for (until) as the value last seen', () => {
+    const h = harness({ learningDays: 10 });
+    h.observe({ ...sig(0, 'US'), n: 3, until: T0 + 2 * DAY });
+    h.observe(
+      { ...sig(3, 'DE'), n: 2, until: T0 + 5 * DAY },
+      { ...sig(4, 'US'), until: T0 + 6 * DAY },
+    );
+    const known = h.store.get<KnownValues>(NS, ALICE) as KnownValues;
+    expect(known.values).toEqual(['US', 'DE']);
+    expect(known.lastSeen).toEqual([T0 + 6 * DAY, T0 + 5 * DAY]);
+  });
+
   it('evicts the least recently used keys beyond maxEntities and counts them', () => {
     const h = harness({ maxEntities: 3, learningDays: 0 });
     for (let i = 0; i < 10; i++) h.observe(sig(i, 'US', `user-${i}`));

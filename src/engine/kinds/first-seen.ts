@@ -70,7 +70,9 @@ export const firstSeenKind: KindFactory<FirstSeenRule> = (k) => {
   return {
     observe(s) {
       if (s.time < newest - k.latenessMs) k.stats.late++;
-      if (s.time > newest) newest = s.time;
+      // A folded signal (signals.ts) stands for later uses of the same value up to `until`.
+      const latest = s.until !== undefined && s.until > s.time ? s.until : s.time;
+      if (latest > newest) newest = latest;
       const value = s.value;
       // signals.ts gives every firstSeen signal a value; one without has nothing to learn.
       if (value === undefined) return;
@@ -84,7 +86,7 @@ export const firstSeenKind: KindFactory<FirstSeenRule> = (k) => {
       const index = indexOf(known);
       const at = index.get(value);
       if (at !== undefined) {
-        if (s.time > (known.lastSeen[at] as number)) known.lastSeen[at] = s.time;
+        if (latest > (known.lastSeen[at] as number)) known.lastSeen[at] = latest;
         k.store.set(k.ns, s.key, known);
         return;
       }
@@ -92,7 +94,7 @@ export const firstSeenKind: KindFactory<FirstSeenRule> = (k) => {
       const knownBefore = known.values.length;
       index.set(value, known.values.length);
       known.values.push(value);
-      known.lastSeen.push(s.time);
+      known.lastSeen.push(latest);
       if (known.values.length > MAX_VALUES_PER_KEY) {
         let drop = 0;
         for (let i = 1; i < known.lastSeen.length; i++) {

@@ -311,4 +311,18 @@ describe('thresholdKind', () => {
     expect(bad({ windowMs: () => 0 })).toThrow(TrailhoundError);
     expect(bad({ windowMs: () => Number.NaN })).toThrow(TrailhoundError);
   });
+  it('lets go of keys whose signals have all aged out, keeping only the active ones', () => {
+    // One burst per session key: 2,000 keys over 2,000 minutes, each quiet after its own minute.
+    const h = harness(rule(), { maxEntities: 100_000 });
+    for (let m = 0; m < 2_000; m++) h.observe(sig(m, { key: `session-${m}` }));
+    // Held for at most window (10) + lateness (30) minutes, swept once event time has moved on by
+    // as much again: at most ~80 minutes of keys remain, not 2,000, and none was evicted.
+    expect(h.store.count('aws.recon.test-burst')).toBeLessThanOrEqual(81);
+    expect(h.stats.evicted).toBe(0);
+    // A key that returns after expiry starts afresh and still fires on a burst.
+    h.observe(sig(2_001, { key: 'session-5' }), sig(2_002, { key: 'session-5' }));
+    expect(h.groups).toHaveLength(0);
+    h.observe(sig(2_003, { key: 'session-5' }));
+    expect(h.groups).toHaveLength(1);
+  });
 });

@@ -9,7 +9,10 @@
  * arriving out of order are placed by their event time, so a late signal can complete a window in
  * the past. State per key is the signals that can still fall in a window (newer than the newest
  * time seen − lateness − window), at most threshold + `SLACK` of them, so it stays O(threshold);
- * a signal older than that is counted late and cannot complete a window. Counting distinct values,
+ * a signal older than that is counted late and cannot complete a window. A key whose held signals
+ * have all passed that horizon (and whose quiet time is over) is removed from state: its next
+ * signal would have pruned them anyway, so this changes nothing but memory, which then follows
+ * the keys active within a window rather than every key ever seen. Counting distinct values,
  * the cap drops repeats of a value first, so a group's `count` (signals in its window) may be lower
  * than the true number of calls while `observed` (distinct values) is exact.
  */
@@ -99,6 +102,23 @@ export const thresholdKind: KindFactory<ThresholdRule> = (k) => {
   // Keys in the namespace as far as this evaluator knows: it is the namespace's only writer, so
   // counting its own inserts saves asking the store on every signal.
   let size = k.store.count(k.ns);
+  // Keys this evaluator set, with the latest time held for each, swept for expiry whenever event
+  // time has moved on by a window and the lateness bound since the last sweep.
+  const touched = new Map<string, number>();
+  let swept = -Infinity;
+  const sweep = (horizon: number): void => {
+    for (const [key, latest] of touched) {
+      if (latest > horizon) continue;
+      touched.delete(key);
+      const st = k.store.get<ThresholdState>(k.ns, key);
+      if (st === undefined) continue;
+      const last = st.held[st.held.length - 1];
+      if ((last === undefined || last.time <= horizon) && (st.quietUntil ?? -Infinity) <= horizon) {
+        k.store.delete(k.ns, key);
+        size--;
+      }
+    }
+  };
 
   const observed = (window: readonly HeldSignal[]): number =>
     distinct ? distinctValues(window).length : window.length;
@@ -113,7 +133,8 @@ export const thresholdKind: KindFactory<ThresholdRule> = (k) => {
       key,
       first: full(key, window[0] as HeldSignal),
       last: full(key, window[window.length - 1] as HeldSignal),
-      count: window.length,
+      // A folded signal (signals.ts) stands for `n` calls with the same value.
+      count: window.reduce((sum, h) => sum + (h.n ?? 1), 0),
       values: distinctValues(window).slice(0, MAX_GROUP_VALUES),
       figures: { threshold, observed: observed(window), windowMinutes: windowMs / 60_000 },
       eventIds,
@@ -166,6 +187,12 @@ export const thresholdKind: KindFactory<ThresholdRule> = (k) => {
       const group = at === -1 ? undefined : fire(s.key, st, at);
 
       k.store.set(k.ns, s.key, st);
+      const latest = st.held[st.held.length - 1]?.time ?? s.time;
+      if ((touched.get(s.key) ?? -Infinity) < latest) touched.set(s.key, latest);
+      if (horizon - swept >= windowMs + k.latenessMs) {
+        if (swept !== -Infinity) sweep(horizon);
+        swept = horizon;
+      }
       if (stored === undefined && ++size > k.maxEntities) {
         const gone = k.store.evict(k.ns, k.maxEntities);
         k.stats.evicted += gone;
