@@ -274,7 +274,7 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
     eventsSoFar += r.api + r.flow;
     finished.set(seq, r);
     const before = nextForStage;
-    for (let ready = finished.get(nextForStage); ready !== undefined; ) {
+    for (let ready = finished.get(nextForStage); ready !== undefined;) {
       finished.delete(nextForStage);
       absorb(ready);
       nextForStage++;

@@ -8,12 +8,7 @@ import { RULES } from '../rules/registry.js';
 import { decodeFile } from '../formats/detect.js';
 import type { InputFile } from '../sources/index.js';
 import type { Signal } from '../engine/rule.js';
-import {
-  createProcessor,
-  processDecoded,
-  type EventFilters,
-  type FileResult,
-} from './process.js';
+import { createProcessor, processDecoded, type EventFilters, type FileResult } from './process.js';
 
 export interface WorkerInit {
   config: Config;
