@@ -8,6 +8,9 @@ import { loadConfig } from '../config/load.js';
 import { compileRules } from '../engine/compile.js';
 import { RULES } from '../rules/registry.js';
 import type { Config } from '../config/schema.js';
+import { parseWhen, resolveChangePaths } from '../config/suppressions.js';
+import { formatLocation } from '../errors.js';
+import { loadChangeFeeds } from '../findings/changes.js';
 
 /** Printed by `trailhound config example`; kept equal to test/fixtures/config/full.yaml by a test. */
 export const EXAMPLE_CONFIG = `# trailhound.yaml: what is normal for this organisation, so detections can tell unexpected
@@ -80,6 +83,31 @@ intel:
     # - name: tor
     #   file: tor-exit-addresses.txt
 
+# Findings accepted on purpose. A matching finding is marked suppressed, not dropped: it is
+# counted in the run summary and written with hunt --show-suppressed. Every field but rule, reason
+# and expires is optional; all given must match. An expired entry stops applying and the run warns.
+suppressions:
+  - rule: aws.recon.* # a rule id or a glob over rule ids
+    # actor: ARN glob(s); an assumed-role session also matches as its role.
+    actor: arn:aws:iam::111122223333:role/security-scanner
+    # account: account id(s) or glob(s); sourceIp: address(es) or CIDR block(s);
+    # userAgent: glob(s), case-insensitive.
+    sourceIp: 10.0.0.0/8
+    reason: weekly inventory scan by the security team
+    ticket: SEC-1042 # optional, shown with the finding
+    expires: '2027-06-30' # a date (applies through that UTC day) or an ISO 8601 time
+
+# Approved changes and CI/CD deploy runs, as CSV or JSON files relative to this file (hunt
+# --changes FILE and --deploys FILE add more). A finding whose events all fall inside a ticket or
+# run is suppressed (by change / deploy); one that only partly overlaps keeps its priority and
+# names the ticket. Columns: ticket,principal,actions,start,end for tickets;
+# pipeline,run,role,start,end and optional actions for deploy runs.
+changes:
+  tickets: []
+  # tickets: [approved-changes.csv]
+  deploys: []
+  # deploys: [deploy-runs.json]
+
 input:
   # Records larger than this many bytes are reported and skipped rather than parsed.
   maxRecordBytes: 67108864
@@ -89,6 +117,40 @@ findings:
   windowMinutes: 60
   # At most this many event ids and origins are listed in a finding's evidence.
   maxEvidence: 50
+
+# Alert destinations for hunt --send and watch. Secrets never go in this file: each destination
+# names the environment variable holding its URL, signing secret or token. Findings of one rule and
+# principal within windowMinutes become one alert with a count. Alerts a destination did not take
+# after the retries wait in deadLetterDir (relative to this file) for trailhound sinks replay.
+# sinks:
+#   windowMinutes: 60
+#   deadLetterDir: trailhound-dead-letter
+#   retry: { attempts: 5, baseDelayMs: 1000, maxDelayMs: 60000, timeoutMs: 10000 }
+#   destinations:
+#     - name: soc-slack
+#       type: slack # a Slack-compatible incoming webhook
+#       urlEnv: TRAILHOUND_SLACK_URL
+#       minPriority: high
+#     - name: siem
+#       type: webhook # JSON, X-Trailhound-Signature: sha256=HMAC(secret, "timestamp.body")
+#       urlEnv: TRAILHOUND_WEBHOOK_URL
+#       secretEnv: TRAILHOUND_WEBHOOK_SECRET
+#     - name: tickets
+#       type: jira
+#       url: https://example.atlassian.net
+#       apiVersion: 2 # or 3: Jira Cloud with a rich-text description
+#       project: SEC
+#       issueType: Task
+#       labels: [trailhound]
+#       priorities: { critical: Highest, high: High }
+#       email: secops@example.com # basic auth with an API token; auth: bearer for a PAT
+#       tokenEnv: TRAILHOUND_JIRA_TOKEN
+#       minPriority: high
+#       rules: ['aws.evasion.*', 'aws.iam.*']
+#     - name: archive
+#       type: file # JSON lines, appended
+#       path: alerts.jsonl
+#       minPriority: info
 `;
 
 export function registerConfig(program: Command): void {
@@ -103,7 +165,17 @@ export function registerConfig(program: Command): void {
       const loaded = await loadConfig(file);
       // Rule settings are checked against the registry too: an unknown rule id or knob is an error.
       compileRules(RULES, loaded.config);
-      process.stdout.write(`${file}: ok\n${describeConfig(loaded.config).join('\n')}\n`);
+      // Change and deploy feeds too: a missing file is an error, bad rows are listed.
+      const changes = resolveChangePaths(loaded.config.changes, loaded.path);
+      const feeds = await loadChangeFeeds(changes);
+      const lines = describeConfig(loaded.config);
+      if (changes.tickets.length + changes.deploys.length > 0) {
+        lines.push(
+          `  ${'feeds'.padEnd(18)}${feeds.windows.length} tickets and runs read, ${feeds.problems.length} bad`,
+        );
+        for (const p of feeds.problems) lines.push(`    ${formatLocation(p)}: ${p.reason}`);
+      }
+      process.stdout.write(`${file}: ok\n${lines.join('\n')}\n`);
     });
   config
     .command('example')
@@ -130,6 +202,10 @@ export function describeConfig(config: Config): string[] {
   const disabled = rules.filter((r) => r.enabled === false).length;
   const reprioritised = rules.filter((r) => r.priority !== undefined).length;
   const tuned = rules.filter((r) => r.knobs !== undefined).length;
+  const now = Date.now();
+  const expired = config.suppressions.filter(
+    (s) => (parseWhen(s.expires, 'end') ?? -Infinity) < now,
+  ).length;
   const lines: [string, string][] = [
     [
       'accounts',
@@ -166,10 +242,22 @@ export function describeConfig(config: Config): string[] {
         ? 'no threat-intelligence lists'
         : `${n(config.intel.lists.length, 'list')} (${config.intel.lists.map((l) => l.name).join(', ')})`,
     ],
+    [
+      'suppressions',
+      `${n(config.suppressions.length, 'entry', 'entries')}${expired > 0 ? ` (${expired} expired)` : ''}, ` +
+        `${n(config.changes.tickets.length, 'change feed')}, ${n(config.changes.deploys.length, 'deploy feed')}`,
+    ],
     ['input', `records up to ${formatBytes(config.input.maxRecordBytes)}`],
     [
       'findings',
       `${config.findings.windowMinutes}-minute window, up to ${config.findings.maxEvidence} evidence items`,
+    ],
+    [
+      'alert sinks',
+      config.sinks.destinations.length === 0
+        ? 'none'
+        : `${n(config.sinks.destinations.length, 'destination')} (${config.sinks.destinations.map((d) => `${d.name}: ${d.type}`).join(', ')}), ` +
+          `one alert per rule and principal per ${config.sinks.windowMinutes} minutes`,
     ],
   ];
   return lines.map(([label, value]) => `  ${label.padEnd(18)}${value}`);

@@ -6,20 +6,25 @@
  */
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { loadConfig } from '../config/load.js';
 import { resolveEnrichPaths } from '../enrich/index.js';
+import { resolveSinkPaths } from '../config/sinks.js';
+import { prepareSend, sendFindings } from './sinks.js';
 import { PRIORITIES, type Config, type Priority } from '../config/schema.js';
 import { TrailhoundError } from '../errors.js';
 import { PRIORITY_RANK } from '../findings/build.js';
+import { visibleFindings } from '../findings/suppress.js';
+import { resolveChangePaths } from '../config/suppressions.js';
 import { hunt } from '../hunt/run.js';
 import { openStateStore } from '../state/index.js';
 import { RULES } from '../rules/registry.js';
 import { createProgress } from '../sinks/progress.js';
-import { renderSummary, writeOutput } from '../sinks/index.js';
+import { OUTPUT_FORMATS, renderSummary, writeOutput, type OutputOptions } from '../sinks/index.js';
 
-export const FORMATS = ['table', 'jsonl', 'json', 'csv'] as const;
+export const FORMATS = OUTPUT_FORMATS;
 type Format = (typeof FORMATS)[number];
 
 export interface HuntFlags {
@@ -37,6 +42,11 @@ export interface HuntFlags {
   state?: string;
   progress: boolean;
   color: boolean;
+  showSuppressed?: boolean;
+  changes?: string[];
+  deploys?: string[];
+  send?: boolean;
+  asffAccount?: string;
 }
 
 const RELATIVE = /^(\d+)([smhdw])$/;
@@ -58,6 +68,10 @@ export function parseTimeFlag(flag: string, value: string, now = Date.now()): nu
   );
 }
 
+function files(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
 function list(value: string, previous: string[] | undefined): string[] {
   return [
     ...(previous ?? []),
@@ -74,7 +88,7 @@ export function registerHunt(program: Command): void {
     .description('hunt for attacker behaviour in CloudTrail and VPC Flow Logs')
     .argument(
       '<paths...>',
-      'files, directories (AWSLogs/… layouts), globs, or - for standard input',
+      'files, directories (AWSLogs/… layouts), globs, s3://bucket/prefix, or - for standard input',
     )
     .addOption(
       new Option(
@@ -111,6 +125,17 @@ export function registerHunt(program: Command): void {
     )
     .option('--no-progress', 'never show a progress bar')
     .option('--no-color', 'no colours in table output')
+    .option(
+      '--show-suppressed',
+      'also write suppressed findings, marked (the summary counts them either way)',
+    )
+    .option('--changes <file>', 'approved-change tickets, CSV or JSON (repeatable)', files)
+    .option('--deploys <file>', 'CI/CD deploy runs, CSV or JSON (repeatable)', files)
+    .option('--send', 'send unsuppressed findings to the alert destinations configured in sinks')
+    .option(
+      '--asff-account <id>',
+      'with --format asff: AwsAccountId for findings that name no account',
+    )
     .action(async (paths: string[], flags: HuntFlags) => {
       process.exitCode = await runHunt(paths, flags);
     });
@@ -118,15 +143,24 @@ export function registerHunt(program: Command): void {
 
 /** What `hunt` and `baseline learn` share: configuration, worker count and event filters. */
 export async function runOptions(
-  flags: Pick<HuntFlags, 'config' | 'workers' | 'since' | 'until' | 'account' | 'region'>,
+  flags: Pick<HuntFlags, 'config' | 'workers' | 'since' | 'until' | 'account' | 'region'> &
+    Pick<HuntFlags, 'changes' | 'deploys'>,
 ): Promise<{
   config: Config;
+  /** The configuration file read, if any; named in warnings about its suppressions. */
+  configFile: string | undefined;
   workers: number | undefined;
   filters: NonNullable<Parameters<typeof hunt>[0]['filters']>;
 }> {
   const loaded = await loadConfig(flags.config);
   // List and snapshot paths in the config are relative to its folder; workers get them absolute.
-  const config = resolveEnrichPaths(loaded.config, loaded.path);
+  const config = resolveSinkPaths(resolveEnrichPaths(loaded.config, loaded.path), loaded.path);
+  // Feeds named in the configuration are relative to its folder; those given as flags, to here.
+  const feeds = resolveChangePaths(config.changes, loaded.path);
+  config.changes = {
+    tickets: [...feeds.tickets, ...(flags.changes ?? []).map((f) => resolve(f))],
+    deploys: [...feeds.deploys, ...(flags.deploys ?? []).map((f) => resolve(f))],
+  };
   let workers: number | undefined;
   if (flags.workers !== undefined) {
     workers = Number(flags.workers);
@@ -152,14 +186,19 @@ export async function runOptions(
   }
   if (flags.region !== undefined) filters.regions = flags.region;
 
-  return { config, workers, filters };
+  return { config, configFile: loaded.path, workers, filters };
 }
 
 async function runHunt(paths: string[], flags: HuntFlags): Promise<number> {
-  const { config, workers, filters } = await runOptions(flags);
+  const { config, configFile, workers, filters } = await runOptions(flags);
 
   const stdoutTTY = flags.out === undefined && process.stdout.isTTY === true;
   const format: Format = flags.format ?? (stdoutTTY ? 'table' : 'jsonl');
+  if (flags.asffAccount !== undefined && !/^\d{12}$/.test(flags.asffAccount))
+    throw new TrailhoundError(
+      'usage',
+      `--asff-account: expected a 12-digit account id; found "${flags.asffAccount}"`,
+    );
   const stderrTTY = process.stderr.isTTY === true;
   const started = performance.now();
   let progress: ReturnType<typeof createProgress> | undefined;
@@ -177,7 +216,10 @@ async function runHunt(paths: string[], flags: HuntFlags): Promise<number> {
     },
   };
   if (workers !== undefined) huntOpts.workers = workers;
+  huntOpts.configFile = configFile;
   if (flags.minPriority !== undefined) huntOpts.minPriority = flags.minPriority;
+  // Set up before the run: a missing secret stops it now, not after the hunt.
+  const alertSinks = flags.send ? prepareSend(config) : undefined;
   const store = openStateStore(flags.state);
   huntOpts.state = store;
   let result;
@@ -189,8 +231,21 @@ async function runHunt(paths: string[], flags: HuntFlags): Promise<number> {
     store.close();
   }
   const { findings, summary } = result;
+  if (alertSinks !== undefined) {
+    const sent = await sendFindings(alertSinks, findings);
+    summary.alerts = sent.alerts;
+    process.stderr.write(sent.stderr);
+  }
+  // Suppressed findings are left out of the output, not of the summary, unless asked for.
+  const shown = visibleFindings(findings, flags.showSuppressed === true);
 
   const color = format === 'table' && flags.color && stdoutTTY && !process.env.NO_COLOR;
+  // ocsf and asff carry each rule's response steps; asff may have to leave findings out.
+  const formatOpts: Pick<OutputOptions, 'rules' | 'asff' | 'onWarning'> = {
+    rules: RULES,
+    onWarning: (message) => process.stderr.write(`trailhound: ${message}\n`),
+  };
+  if (flags.asffAccount !== undefined) formatOpts.asff = { defaultAccount: flags.asffAccount };
   if (flags.out !== undefined) {
     const out = createWriteStream(flags.out);
     await once(out, 'open').catch((err: unknown) => {
@@ -199,11 +254,11 @@ async function runHunt(paths: string[], flags: HuntFlags): Promise<number> {
         `--out: cannot write ${flags.out}: ${(err as Error).message}`,
       );
     });
-    await writeOutput(findings, summary, { format, out, color: false });
+    await writeOutput(shown, summary, { format, out, color: false, ...formatOpts });
     out.end();
     await once(out, 'finish');
   } else {
-    await writeOutput(findings, summary, { format, out: process.stdout, color });
+    await writeOutput(shown, summary, { format, out: process.stdout, color, ...formatOpts });
   }
   if (format !== 'table' || flags.out !== undefined) {
     if (stderrTTY)

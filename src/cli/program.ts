@@ -13,6 +13,7 @@ import { registerDocs } from './docs.js';
 import { registerHunt } from './hunt.js';
 import { registerMatrix, registerRules } from './rules.js';
 import { registerUpdateData } from './update-data.js';
+import { registerSinks } from './sinks.js';
 
 export const EXIT = { ok: 0, findings: 1, usage: 2, input: 3, internal: 70 } as const;
 
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerMatrix(program);
   registerDocs(program);
   registerUpdateData(program);
+  registerSinks(program);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }

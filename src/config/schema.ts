@@ -6,6 +6,8 @@
  */
 import { z } from 'zod';
 import { isAddressOrCidr } from '../enrich/address.js';
+import { changeFeedsSchema, suppressionSchema } from './suppressions.js';
+import { sinksSchema } from './sinks.js';
 
 const priority = z.enum(['info', 'low', 'medium', 'high', 'critical']);
 const accountId = z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id');
@@ -125,6 +127,10 @@ export const configSchema = z.strictObject({
     .prefault({}),
   /** Threat intelligence and address data used by enrichment. */
   intel: intelSchema.prefault({}),
+  /** Findings accepted on purpose: marked suppressed (not dropped) and counted, until they expire. */
+  suppressions: z.array(suppressionSchema).default([]),
+  /** Approved-change tickets and CI/CD deploy runs that findings are correlated with. */
+  changes: changeFeedsSchema.prefault({}),
   findings: z
     .strictObject({
       /** Window, in minutes, over which events of one rule and key become one finding. */
@@ -138,6 +144,8 @@ export const configSchema = z.strictObject({
       maxEvidence: z.number().int().min(1).max(10_000).default(50),
     })
     .prefault({}),
+  /** Alert destinations (Slack, signed webhooks, Jira, files), grouping, retries, dead letters. */
+  sinks: sinksSchema.prefault({}),
 });
 
 export type Config = z.infer<typeof configSchema>;

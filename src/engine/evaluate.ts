@@ -37,6 +37,14 @@ function flowActor(e: FlowEvent): FindingActor {
   return a;
 }
 
+/**
+ * The action an API event performed, as `service:EventName` (`iam:CreateUser`), the form
+ * approved-change tickets allow actions in.
+ */
+export function apiAction(e: ApiEvent): string {
+  return `${e.eventSource.replace(/\.amazonaws\.com$/i, '')}:${e.eventName}`;
+}
+
 function apiHit(c: CompiledApiRule, e: ApiEvent): Hit {
   const { rule, ctx } = c;
   const priority: Priority = rule.priorityOf?.(e, ctx) ?? c.priority;
@@ -52,6 +60,7 @@ function apiHit(c: CompiledApiRule, e: ApiEvent): Hit {
     account: e.account,
     region: e.region,
     actor: apiActor(e),
+    actions: [apiAction(e)],
   };
 }
 

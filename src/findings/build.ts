@@ -63,7 +63,9 @@ export function foldHits(hits: readonly Hit[], opts: BuildOptions): Hit[] {
     const gk = `${h.ruleId}\u0000${h.key}\u0000${windowStart}`;
     const g = groups.get(gk);
     if (g === undefined) {
-      groups.set(gk, { ...h, eventIds: [...h.eventIds], origins: [...h.origins] });
+      const copy: Hit = { ...h, eventIds: [...h.eventIds], origins: [...h.origins] };
+      if (h.actions !== undefined) copy.actions = [...h.actions];
+      groups.set(gk, copy);
       continue;
     }
     if (PRIORITY_RANK[h.priority] > PRIORITY_RANK[g.priority]) g.priority = h.priority;
@@ -71,8 +73,27 @@ export function foldHits(hits: readonly Hit[], opts: BuildOptions): Hit[] {
     g.count += h.count;
     for (const id of h.eventIds) if (g.eventIds.length < opts.maxEvidence) g.eventIds.push(id);
     for (const o of h.origins) if (g.origins.length < opts.maxEvidence) g.origins.push(o);
+    const actions = mergeActions(g.actions, h.actions, opts.maxEvidence);
+    if (actions === undefined) delete g.actions;
+    else g.actions = actions;
   }
   return [...groups.values()];
+}
+
+/**
+ * The distinct actions of two groups of events, or undefined when either group's are unknown or
+ * there are more than `max`: a partial list must never read as "these are all the actions", since
+ * approved-change correlation relies on it being complete.
+ */
+function mergeActions(
+  a: readonly string[] | undefined,
+  b: readonly string[] | undefined,
+  max: number,
+): string[] | undefined {
+  if (a === undefined || b === undefined) return undefined;
+  const out = [...a];
+  for (const x of b) if (!out.includes(x)) out.push(x);
+  return out.length > max ? undefined : out;
 }
 
 export interface BuildOptions {
@@ -106,7 +127,9 @@ export function buildFindings(
     let count = 0;
     const eventIds: string[] = [];
     const origins: string[] = [];
+    let actions: string[] | undefined = first.actions === undefined ? undefined : [];
     for (const h of gh) {
+      actions = mergeActions(actions, h.actions, opts.maxEvidence);
       if (PRIORITY_RANK[h.priority] > PRIORITY_RANK[priority]) priority = h.priority;
       last = Math.max(last, h.lastTime ?? h.time);
       count += h.count;
@@ -136,6 +159,7 @@ export function buildFindings(
     // Every event contributes one origin, so fewer origins than events means the list was capped.
     if (count > origins.length) finding.evidence.truncated = true;
     if (first.figures !== undefined) finding.evidence.figures = first.figures;
+    if (actions !== undefined) finding.evidence.actions = actions.sort();
     if (compiled.assumptions.length > 0) finding.assumptions = [...compiled.assumptions];
     findings.push(finding);
   }

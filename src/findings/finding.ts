@@ -33,6 +33,27 @@ export interface Hit {
   region: string | undefined;
   actor: FindingActor;
   figures?: Record<string, number | string>;
+  /**
+   * Actions of the contributing events as `service:EventName` (`iam:CreateUser`; the service is the
+   * event source without `.amazonaws.com`). Set by match rules on API events; absent when unknown
+   * (stateful groups, flows), which approved-change correlation treats as "not known to be allowed".
+   */
+  actions?: string[];
+}
+
+/**
+ * An approved change or deploy run a finding only partly falls inside: the principal matches and
+ * the times overlap, but some events are outside the window or do actions the ticket does not
+ * allow (or the actions are unknown). The finding keeps its priority and names the ticket.
+ */
+export interface FindingChange {
+  /** `change` for an approved-change ticket, `deploy` for a CI/CD deploy run. */
+  by: 'change' | 'deploy';
+  /** Ticket id (`CHG-123`), or `<pipeline>#<run>` for a deploy run. */
+  ticket: string;
+  overlap: 'partial';
+  /** What lies outside the ticket, e.g. "actions not allowed: iam:AttachUserPolicy". */
+  reason: string;
 }
 
 export interface Finding {
@@ -53,8 +74,21 @@ export interface Finding {
     /** Set when more events contributed than `eventIds` lists. */
     truncated?: boolean;
     figures?: Record<string, number | string>;
+    /**
+     * Distinct actions of the events (`iam:CreateUser`), sorted. Only when every event's action is
+     * known (match rules) and there are at most `maxEvidence` of them; absent otherwise.
+     */
+    actions?: string[];
   };
   /** What the rule assumed because the configuration did not say (omitted when nothing). */
   assumptions?: string[];
+  /**
+   * Why the finding is suppressed (marked, still written with `--show-suppressed` and counted), or
+   * null. `by`: `suppression` (a configured entry; `reason`, and `ticket` when the entry names one),
+   * `change` (inside an approved-change ticket; `ticket`) or `deploy` (inside a CI/CD deploy run;
+   * `ticket` is `<pipeline>#<run>`).
+   */
   suppressed: null | { by: string; reason?: string; ticket?: string };
+  /** Approved changes and deploy runs the finding only partly overlaps (omitted when none). */
+  changes?: FindingChange[];
 }

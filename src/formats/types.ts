@@ -24,7 +24,13 @@ export type ProblemCode =
   | 'flow-bad-record'
   | 'rule-error'
   /** A line of a threat-intelligence list file that holds no address or CIDR block. */
-  | 'intel-bad-line';
+  | 'intel-bad-line'
+  /** A row of an approved-change or deploy-run feed that cannot be used (the rest are used). */
+  | 'feed-bad-record'
+  /** A change or deploy feed file that holds no usable table (no header, not a JSON list). */
+  | 'feed-bad-file'
+  /** A configured suppression past its expiry date: it no longer suppresses anything. */
+  | 'suppression-expired';
 
 export interface InputProblem {
   code: ProblemCode;

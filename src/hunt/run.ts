@@ -10,6 +10,8 @@ import { Worker } from 'node:worker_threads';
 import type { Config, Priority } from '../config/schema.js';
 import type { Rule, Signal } from '../engine/rule.js';
 import { buildFindings, PRIORITY_RANK } from '../findings/build.js';
+import { loadChangeFeeds } from '../findings/changes.js';
+import { applySuppressions } from '../findings/suppress.js';
 import type { Finding, Hit } from '../findings/finding.js';
 import { decodeFile, decodeStream } from '../formats/detect.js';
 import type { InputProblem } from '../formats/types.js';
@@ -46,6 +48,8 @@ export interface HuntOptions {
   state?: StateStore;
   /** Build state (baselines, first-seen sets, last use) without reporting findings. */
   learnOnly?: boolean;
+  /** The configuration file, named in warnings about its suppressions. */
+  configFile?: string | undefined;
 }
 
 export interface HuntResult {
@@ -213,6 +217,8 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
   const started = performance.now();
   const filters = opts.filters ?? {};
   const proc = createProcessor(opts.registry, opts.config, filters);
+  // Feeds are read before any log: a missing feed file fails the run at once, not at its end.
+  const feeds = await loadChangeFeeds(opts.config.changes);
   const expanded = await expandInputs([...opts.inputs]);
   const { problems: sourceProblems, notices } = expanded;
   const files = inTimeOrder(expanded.files);
@@ -327,6 +333,14 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
     windowMs: opts.config.findings.windowMinutes * 60_000,
     maxEvidence: opts.config.findings.maxEvidence,
   });
+  const marked = applySuppressions(findings, {
+    config: opts.config,
+    windows: feeds.windows,
+    now: Date.now(),
+    configFile: opts.configFile,
+  });
+  findings = marked.findings;
+  for (const p of [...feeds.problems, ...marked.warnings]) addProblem(summary, p);
   if (opts.minPriority !== undefined) {
     const min = PRIORITY_RANK[opts.minPriority];
     findings = findings.filter((f) => PRIORITY_RANK[f.priority] >= min);

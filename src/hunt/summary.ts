@@ -32,4 +32,11 @@ export interface RunSummary {
   elapsedMs: number;
   eventsPerSecond: number;
   workers: number;
+  /** Alert delivery, with `hunt --send`: destinations, alerts sent and dead-lettered, failures. */
+  alerts?: {
+    sinks: string[];
+    sent: number;
+    deadLettered: number;
+    failures: { sink: string; message: string }[];
+  };
 }

@@ -1,23 +1,27 @@
 /**
  * Sinks: where findings go once the run is over. One module per format (`table`, `jsonl`, `json`,
- * `csv`) and one entry point, `writeOutput`, that picks the format and writes to the stream it is
- * given, honouring back-pressure. The caller owns the stream: it is neither opened nor ended here.
+ * `csv`, and the standard formats `ocsf` and `asff`) and one entry point, `writeOutput`, that picks
+ * the format and writes to the stream it is given, honouring back-pressure. The caller owns the
+ * stream: it is neither opened nor ended here.
  * The human-readable run summary (`renderSummary`) and the progress bar live here too; only the
  * `table` format puts anything but findings on `out`.
  */
 import { once } from 'node:events';
 import { TrailhoundError } from '../errors.js';
+import type { RuleMeta } from '../engine/rule.js';
 import type { Finding } from '../findings/finding.js';
 import type { RunSummary } from '../hunt/summary.js';
+import { asffLines, type AsffOptions } from './asff.js';
 import { csvLines } from './csv.js';
 import { renderJson } from './json.js';
 import { jsonlLines } from './jsonl.js';
+import { ocsfLines, type RuleLookup } from './ocsf.js';
 import { renderTable } from './table.js';
 
 export { renderSummary } from './summary.js';
 export { createProgress, type Progress, type ProgressOptions } from './progress.js';
 
-export const OUTPUT_FORMATS = ['table', 'jsonl', 'json', 'csv'] as const;
+export const OUTPUT_FORMATS = ['table', 'jsonl', 'json', 'csv', 'ocsf', 'asff'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 export interface OutputOptions {
@@ -27,6 +31,15 @@ export interface OutputOptions {
   color: boolean;
   /** Columns the table fits into; by default the width of `out` if it is a terminal, else 160. */
   width?: number;
+  /**
+   * The rules of the run, for what findings do not carry: response steps (OCSF `remediation`, ASFF
+   * `Remediation`) and references. Optional; without it those fields are left out.
+   */
+  rules?: readonly RuleMeta[];
+  /** `asff` only: the account and region for findings that name none (see src/sinks/asff.ts). */
+  asff?: Pick<AsffOptions, 'defaultAccount' | 'defaultRegion'>;
+  /** Told about findings a format had to leave out (an `asff` finding with no account). */
+  onWarning?: (message: string) => void;
 }
 
 /** Used when the output is not a terminal (a file, a pipe): the widest layout the table aims at. */
@@ -57,12 +70,30 @@ export async function writeOutput(
       return writeAll(opts.out, [renderJson(findings, summary)]);
     case 'csv':
       return writeAll(opts.out, csvLines(findings));
+    case 'ocsf':
+      return writeAll(opts.out, ocsfLines(findings, ruleLookup(opts.rules)));
+    case 'asff': {
+      const asff: AsffOptions = { ...opts.asff };
+      const rules = ruleLookup(opts.rules);
+      if (rules) asff.rules = rules;
+      const warn = opts.onWarning;
+      if (warn)
+        asff.onSkipped = (f, reason) =>
+          warn(`finding ${f.id} (${f.rule.id}) left out of the asff output: ${reason}`);
+      return writeAll(opts.out, asffLines(findings, asff));
+    }
     default:
       throw new TrailhoundError(
         'usage',
         `unknown output format "${String(opts.format as unknown)}", expected one of ${OUTPUT_FORMATS.join(', ')}`,
       );
   }
+}
+
+function ruleLookup(rules: readonly RuleMeta[] | undefined): RuleLookup | undefined {
+  if (rules === undefined) return undefined;
+  const byId = new Map(rules.map((r) => [r.id, r]));
+  return (id) => byId.get(id);
 }
 
 async function writeAll(out: NodeJS.WritableStream, chunks: Iterable<string>): Promise<void> {

@@ -110,6 +110,14 @@ export function renderSummary(summary: RunSummary, color: boolean): string {
     `${formatCount(f.total)}${parts.length > 0 ? ` (${parts.join(', ')})` : ''}, ` +
       `${formatCount(f.suppressed)} suppressed`,
   );
+  if (summary.alerts !== undefined) {
+    const a = summary.alerts;
+    row(
+      'alerts',
+      `${formatCount(a.sent)} sent to ${a.sinks.map(clean).join(', ')}, ` +
+        warn(a.deadLettered, `${formatCount(a.deadLettered)} dead-lettered`),
+    );
+  }
   row(
     'time',
     `${formatDuration(summary.elapsedMs)}, ${formatCount(summary.eventsPerSecond)} events/s, ` +

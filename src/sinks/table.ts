@@ -99,7 +99,10 @@ function toCells(f: Finding): Cells {
   const prefix = `aws.${f.matrix.category}.`;
   const rule = f.rule.id.startsWith(prefix) ? f.rule.id.slice(prefix.length) : f.rule.id;
   const where = [f.account ?? '-', f.region ?? ''].join(' ').trim();
-  const suppressed = f.suppressed ? '[suppressed] ' : '';
+  const suppressed = f.suppressed ? `[${suppressedMark(f.suppressed)}] ` : '';
+  const partly = f.changes?.length
+    ? ` [partly in ${f.changes.map((c) => c.ticket).join(', ')}]`
+    : '';
   return {
     priority: f.priority,
     time: shortTime(f.time.first),
@@ -107,8 +110,14 @@ function toCells(f: Finding): Cells {
     actor: clean(actorName(f)),
     where: clean(where),
     count: String(f.evidence.count),
-    summary: suppressed + clean(f.summary),
+    summary: clean(suppressed + f.summary + partly),
   };
+}
+
+/** `suppressed: CHG-123`, `suppressed: pentest week 2`; plain `suppressed` when nothing is named. */
+function suppressedMark(s: NonNullable<Finding['suppressed']>): string {
+  const why = s.ticket ?? s.reason;
+  return why === undefined ? 'suppressed' : `suppressed: ${truncate(why, 40)}`;
 }
 
 /** `2026-01-02T03:04:05Z` → `2026-01-02 03:04` (UTC). */
