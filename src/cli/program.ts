@@ -14,6 +14,7 @@ import { registerHunt } from './hunt.js';
 import { registerMatrix, registerRules } from './rules.js';
 import { registerUpdateData } from './update-data.js';
 import { registerSinks } from './sinks.js';
+import { registerWatch } from './watch.js';
 
 export const EXIT = { ok: 0, findings: 1, usage: 2, input: 3, internal: 70 } as const;
 
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerDocs(program);
   registerUpdateData(program);
   registerSinks(program);
+  registerWatch(program);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }

@@ -21,6 +21,7 @@ import { createReadStream } from 'node:fs';
 import zlib from 'node:zlib';
 import type { JsonValue, Origin } from '../model/event.js';
 import type { InputFile } from '../sources/index.js';
+import { openS3Object } from '../sources/s3.js';
 import {
   cloudWatchTextMessage,
   decodeValue,
@@ -45,7 +46,8 @@ const READ_CHUNK = 1024 * 1024;
 const INFLATE_CHUNK = 256 * 1024;
 
 /**
- * Decodes one file. `-` reads standard input (on the main thread only).
+ * Decodes one file. `-` reads standard input (on the main thread only); an S3 object is read
+ * through a GetObject stream, with the same detection as a file.
  *
  * @example
  * for await (const d of decodeFile({ path: 'trail.json.gz', display: 'trail.json.gz' }, { maxRecordBytes: 64 << 20 }))
@@ -54,6 +56,19 @@ const INFLATE_CHUNK = 256 * 1024;
 export async function* decodeFile(file: InputFile, opts: DecodeOptions): AsyncGenerator<Decoded> {
   if (file.path === '-') {
     yield* decodeStream(process.stdin, file.display, opts);
+    return;
+  }
+  if (file.s3 !== undefined) {
+    const opened = await openS3Object(file.s3);
+    if ('reason' in opened) {
+      yield fileProblem('unreadable-file', file.display, opened.reason);
+      return;
+    }
+    try {
+      yield* decodeChunks(opened.body, file.display, opts);
+    } finally {
+      opened.close();
+    }
     return;
   }
   const stream = createReadStream(file.path, { highWaterMark: READ_CHUNK });

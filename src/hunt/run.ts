@@ -219,7 +219,11 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
   const proc = createProcessor(opts.registry, opts.config, filters);
   // Feeds are read before any log: a missing feed file fails the run at once, not at its end.
   const feeds = await loadChangeFeeds(opts.config.changes);
-  const expanded = await expandInputs([...opts.inputs]);
+  // S3 listings skip date folders before --since; local files are filtered by event time only.
+  const expanded = await expandInputs(
+    [...opts.inputs],
+    filters.since === undefined ? {} : { since: filters.since },
+  );
   const { problems: sourceProblems, notices } = expanded;
   const files = inTimeOrder(expanded.files);
   const store = opts.state ?? new MemoryStore();

@@ -10,18 +10,27 @@
  * files for integrity validation, not events, so each skipped folder is reported as a notice with
  * its file count (not as a problem, since `--strict` should not fail on a complete S3 sync).
  * A file named directly is always read, digest or not. Paths that cannot be read are problems.
+ * `s3://` inputs are listed by s3.ts, which knows the same layouts on the bucket side.
  */
 import type { Dirent } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import type { InputProblem } from '../formats/types.js';
+import { isS3Url, listS3, namedObject, s3InputFile } from './s3.js';
 
 export interface InputFile {
   /** Where to open it (`-`: standard input). */
   path: string;
   /** The path as the user would recognise it: as typed, or joined onto what was typed. */
   display: string;
+  /** Set for an S3 object (`path` is then its s3:// URL): reading opens a GetObject stream. */
+  s3?: { bucket: string; key: string };
+}
+
+export interface ExpandOptions {
+  /** Epoch ms: S3 listings skip date prefixes before this day (see s3.ts). */
+  since?: number;
 }
 
 /** Input left out on purpose, counted so the run summary can say so. */
@@ -207,17 +216,36 @@ function compare(a: string, b: string): number {
 }
 
 /**
- * Expands command-line inputs into files to read, sorted, each once.
+ * Expands command-line inputs into files to read, sorted, each once. `s3://bucket/prefix` inputs
+ * are listed through s3.ts.
  *
  * @example
  * const { files, problems } = await expandInputs(['AWSLogs/', 'extra/*.json.gz', '-']);
  */
-export async function expandInputs(args: string[]): Promise<ExpandedInputs> {
+export async function expandInputs(
+  args: string[],
+  opts: ExpandOptions = {},
+): Promise<ExpandedInputs> {
   const c = new Collector();
   let stdin = false;
   for (const arg of args) {
     if (arg === '-') {
       stdin = true;
+      continue;
+    }
+    if (isS3Url(arg)) {
+      const named = namedObject(arg);
+      if (named !== undefined) {
+        c.found.set(named.path, named);
+        continue;
+      }
+      const listed = await listS3(arg, opts.since === undefined ? {} : { since: opts.since });
+      for (const o of listed.objects) {
+        const f = s3InputFile(o);
+        c.found.set(f.path, f);
+      }
+      c.problems.push(...listed.problems);
+      c.notices.push(...listed.notices);
       continue;
     }
     let isDir: boolean;
