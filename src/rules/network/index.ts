@@ -1,6 +1,8 @@
 /**
- * The network rules (matrix rows NET-2 and NET-3, and perimeter detections beyond the matrix), in
- * the order the registry lists them.
+ * The network rules, in the order the registry lists them: VPC Flow Log detections (NET-1: C2 and
+ * TOR egress, unusual ports, beaconing, scans and lateral movement, new admin connections, egress
+ * volume), shadow VPC endpoints (NET-2), perimeter changes (NET-3), and perimeter detections beyond
+ * the matrix.
  */
 import type { Rule } from '../../engine/rule.js';
 import internetGatewayAttached from './internet-gateway-attached.js';
