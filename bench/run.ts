@@ -9,12 +9,10 @@
  *
  *   npm run bench [-- --quick] [--only ct|flow] [--runs N] [--no-build] [--regenerate]
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, relative } from 'node:path';
 import Table from 'cli-table3';
-import ts from 'typescript';
 import {
   ensureDataset,
   GENERATOR_VERSION,
@@ -22,11 +20,22 @@ import {
   type Kind,
   type Size,
 } from './generate.js';
+import {
+  BENCH,
+  freeCores,
+  git,
+  machine,
+  measure,
+  MEMORY_MEASURED_BY,
+  median,
+  MiB,
+  prepareBuild,
+  REPO,
+  transpile,
+  type Measured,
+} from './measure.js';
 
-const REPO = join(import.meta.dirname, '..');
-const BENCH = join(REPO, '.bench');
 const CLI = join(REPO, 'dist', 'cli', 'index.js');
-const MiB = 1024 * 1024;
 /** Issue 5: the hunt keeps ≥ 85% of the all-core floor, and stays under 512 MB (read as MiB). */
 const TARGET_RATIO = 0.85;
 const TARGET_RSS = 512 * MiB;
@@ -73,141 +82,6 @@ function parseArgs(argv: string[]): Options {
     }
   }
   return o;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Facts about the machine and the code under test
-
-function git(...args: string[]): string | undefined {
-  const r = spawnSync('git', args, { cwd: REPO, encoding: 'utf8' });
-  return r.status === 0 ? r.stdout.trim() : undefined;
-}
-
-function machine() {
-  const cpus = os.cpus();
-  return {
-    cpu: cpus[0]?.model.trim() ?? 'unknown',
-    logicalCores: cpus.length,
-    availableParallelism: os.availableParallelism(),
-    memoryBytes: os.totalmem(),
-    node: process.version,
-    os: `${os.type()} ${os.release()} ${os.arch()}`,
-    loadAverageAtStart: os.loadavg(),
-  };
-}
-
-function files(dir: string, ext: string): string[] {
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((f) => f.endsWith(ext) && !f.endsWith(`.test${ext}`))
-    .map((f) => join(dir, f));
-}
-
-/** Builds dist/, or (with --no-build) says whether dist/ is older than the sources. */
-function prepareBuild(build: boolean): string {
-  if (build) {
-    process.stderr.write('bench: npm run build…\n');
-    const r = spawnSync('npm', ['run', 'build'], { cwd: REPO, encoding: 'utf8' });
-    if (r.status !== 0) {
-      process.stderr.write(r.stdout + r.stderr);
-      process.stderr.write('bench: the build failed; nothing was measured\n');
-      process.exit(1);
-    }
-    return 'built by this run (npm run build)';
-  }
-  const newestSource = Math.max(...files(join(REPO, 'src'), '.ts').map((f) => statSync(f).mtimeMs));
-  const built = files(join(REPO, 'dist'), '.js').map((f) => statSync(f).mtimeMs);
-  if (built.length === 0) {
-    process.stderr.write('bench: dist/ is empty; run without --no-build\n');
-    process.exit(1);
-  }
-  return Math.min(...built) >= newestSource
-    ? 'not rebuilt (--no-build); dist/ is newer than every source file'
-    : 'not rebuilt (--no-build); WARNING: some sources are newer than dist/, figures describe the older build';
-}
-
-/** floor.ts as plain JavaScript, so the floor pays no on-the-fly compilation (see floor.ts). */
-function compileFloor(): string {
-  const source = readFileSync(join(import.meta.dirname, 'floor.ts'), 'utf8');
-  const out = ts.transpileModule(source, {
-    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
-  });
-  const path = join(BENCH, 'floor.mjs');
-  writeFileSync(path, out.outputText);
-  return path;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Measuring one child process
-
-interface Measured {
-  wallMs: number;
-  userMs: number;
-  sysMs: number;
-  peakRssBytes: number;
-  exit: string | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** GNU time measures from outside; without it the child reports its own resource usage. */
-const GNU_TIME =
-  process.env.BENCH_RSS !== 'probe' &&
-  spawnSync('/usr/bin/time', ['-f', '%M', 'true'], { encoding: 'utf8' }).status === 0;
-
-const PROBE = `data:text/javascript,${encodeURIComponent(
-  'import{writeFileSync}from"node:fs";process.on("exit",()=>{const u=process.resourceUsage();writeFileSync(process.env.BENCH_USAGE_FILE,JSON.stringify(u))})',
-)}`;
-
-function measure(nodeArgs: string[], cwd: string): Promise<Measured> {
-  const usageFile = join(BENCH, 'usage.txt');
-  rmSync(usageFile, { force: true });
-  const [cmd, args] = GNU_TIME
-    ? ['/usr/bin/time', ['-f', '%e %U %S %M', '-o', usageFile, process.execPath, ...nodeArgs]]
-    : [process.execPath, [`--import=${PROBE}`, ...nodeArgs]];
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(cmd as string, args as string[], {
-      cwd,
-      env: { ...process.env, BENCH_USAGE_FILE: usageFile, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr
-      .setEncoding('utf8')
-      .on('data', (d: string) => (stderr = (stderr + d).slice(-4000)));
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      const wallMs = performance.now() - started;
-      let userMs = NaN;
-      let sysMs = NaN;
-      let peakRssBytes = NaN;
-      let exit: string | null =
-        signal !== null ? `killed by ${signal}` : code === 0 ? null : `exit ${code}`;
-      try {
-        const text = readFileSync(usageFile, 'utf8').trim();
-        if (GNU_TIME) {
-          const lines = text.split('\n');
-          const [, u, s, m] = (lines[lines.length - 1] as string).split(' ').map(Number);
-          [userMs, sysMs, peakRssBytes] = [(u ?? NaN) * 1000, (s ?? NaN) * 1000, (m ?? NaN) * 1024];
-          const signalled = /terminated by signal (\d+)/.exec(text);
-          if (signalled) exit = `killed by signal ${signalled[1]}`;
-          else if (/exited with non-zero status (\d+)/.test(text) && exit === null) exit = 'failed';
-        } else {
-          const u = JSON.parse(text) as NodeJS.ResourceUsage;
-          [userMs, sysMs, peakRssBytes] = [
-            u.userCPUTime / 1000,
-            u.systemCPUTime / 1000,
-            u.maxRSS * 1024,
-          ];
-        }
-      } catch {
-        // No usage: the child died before reporting; the exit says why.
-      }
-      resolve({ wallMs, userMs, sysMs, peakRssBytes, exit, stdout, stderr });
-    });
-  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -268,13 +142,6 @@ function row(
   return r;
 }
 
-async function median(times: number, once: () => Promise<Measured>): Promise<[Measured, number[]]> {
-  const all: Measured[] = [];
-  for (let i = 0; i < times; i++) all.push(await once());
-  const sorted = [...all].sort((a, b) => a.wallMs - b.wallMs);
-  return [sorted[Math.floor((sorted.length - 1) / 2)] as Measured, all.map((m) => m.wallMs)];
-}
-
 async function measureFloor(
   part: DatasetPart,
   manifest: string,
@@ -318,23 +185,6 @@ async function measureHunt(part: DatasetPart, threads: number, runs: number): Pr
     if (problems) r.notes.push(problems[1] as string);
   }
   return r;
-}
-
-/**
- * How many cores the run had to itself: the same fixed work on one thread and on `cores` threads,
- * best of three each. Other work on the machine shows as fewer than `cores`. A spot check: it
- * cannot see contention that comes and goes between the checks.
- */
-async function freeCores(floorJs: string, cores: number): Promise<number> {
-  const ms = async (n: number) =>
-    (JSON.parse((await measure([floorJs, 'cpu', String(n)], REPO)).stdout) as { ms: number }).ms;
-  let one = Infinity;
-  let all = Infinity;
-  for (let i = 0; i < 3; i++) {
-    one = Math.min(one, await ms(1));
-    all = Math.min(all, await ms(cores));
-  }
-  return Math.min(cores, Math.round(((cores * one) / all) * 100) / 100);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -434,7 +284,7 @@ async function main(): Promise<void> {
   const cores = facts.availableParallelism;
   const threads = [...new Set([1, cores])];
   const build = prepareBuild(opts.build);
-  const floorJs = compileFloor();
+  const floorJs = transpile('floor.ts');
   const version = (
     JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string }
   ).version;
@@ -490,9 +340,7 @@ async function main(): Promise<void> {
       sourcesChangedSinceCommit: changed !== undefined && changed.length > 0,
       build,
     },
-    memoryMeasuredBy: GNU_TIME
-      ? 'GNU time (%M, maximum resident set size)'
-      : 'process.resourceUsage().maxRSS in the child',
+    memoryMeasuredBy: MEMORY_MEASURED_BY,
     dataset: parts.map(({ files: f, dir, ...rest }) => ({
       ...rest,
       dir: relative(REPO, dir),
