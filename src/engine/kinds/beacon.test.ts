@@ -12,7 +12,7 @@ import {
   type Rule,
   type Signal,
 } from '../rule.js';
-import { beaconKind, MAX_CONTACTS, periodicRun, type BeaconState } from './beacon.js';
+import { beaconKind, IDLE_MS, MAX_CONTACTS, periodicRun, type BeaconState } from './beacon.js';
 import type { KindContext } from './types.js';
 
 const ID = 'aws.network.test-beacon';
@@ -299,5 +299,22 @@ describe('periodicRun', () => {
     expect(run?.from).toBe(0);
     expect(run?.mean).toBe(60 * SEC);
     expect(run?.jitter).toBeCloseTo(10 / 60, 10);
+  });
+  it('lets go of pairs idle for a day, and still finds a beacon that starts later', () => {
+    const h = harness({ maxEntities: 1_000_000 });
+    // 3,000 one-off contacts to different destinations, one a minute over two days.
+    const oneOffs = Array.from({ length: 3_000 }, (_, i) =>
+      contact(T0 + i * 60 * SEC, i + 1, `10.0.1.5→198.51.100.${i % 250}:${1_000 + i}`),
+    );
+    h.run(oneOffs);
+    // Only pairs from within the last day and the sweep interval remain, not all 3,000.
+    const last = T0 + 2_999 * 60 * SEC;
+    const kept = h.store.count(ID);
+    expect(kept).toBeLessThan(3_000);
+    // Swept once event time passed two days: the first day's pairs are gone.
+    expect(kept).toBeLessThanOrEqual(3_000 - Math.floor((IDLE_MS - 30 * 60 * SEC) / (60 * SEC)));
+    h.run(regular(12, 5 * 60 * SEC, 2 * SEC, last + 60 * SEC));
+    expect(h.groups).toHaveLength(1);
+    expect(h.stats.evicted).toBe(0);
   });
 });

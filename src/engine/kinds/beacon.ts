@@ -14,6 +14,12 @@
  * latest contact is a day (of event time) past the firing, so a beacon running for days gives a
  * handful of findings, not one per contact.
  *
+ * A pair with no contact for `IDLE_MS` (a day of event time, beyond the lateness bound) is let go:
+ * its next contact would come more than a day after the last, an interval no run of regular
+ * contacts it belongs to could share with the minute-to-hour periods beacons use, so state follows
+ * the pairs active in the last day rather than every pair ever seen. Beacons slower than one
+ * contact a day are out of scope.
+ *
  * To keep state small only the latest contact is held whole; the others are a time, an origin and
  * an event id. A group's `first` is therefore the latest contact's signal with the time, origin
  * and event id of the run's first contact: one key is one source → destination pair, so the actor,
@@ -59,6 +65,7 @@ export const MAX_CONTACTS = 64;
 export const SAME_CONTACT_MS = 1_000;
 export const MIN_INTERVAL_MS = 10_000;
 export const REFIRE_MS = 24 * 60 * 60_000;
+export const IDLE_MS = 24 * 60 * 60_000;
 
 const round = (x: number, places: number): number => {
   const f = 10 ** places;
@@ -124,6 +131,21 @@ export const beaconKind: KindFactory<BeaconRule> = (k) => {
   // This evaluator is the namespace's only writer, so counting its own inserts saves asking the
   // store on every signal.
   let size = k.store.count(k.ns);
+  // Pairs this evaluator set, with their latest contact, swept for idleness whenever event time
+  // has moved on by IDLE_MS since the last sweep.
+  const touched = new Map<string, number>();
+  let swept = -Infinity;
+  const sweep = (horizon: number): void => {
+    for (const [key, latest] of touched) {
+      if (latest > horizon) continue;
+      touched.delete(key);
+      const st = k.store.get<BeaconState>(k.ns, key);
+      if (st !== undefined && st.last.time <= horizon) {
+        k.store.delete(k.ns, key);
+        size--;
+      }
+    }
+  };
 
   const groupOf = (key: string, st: BeaconState, from: number, mean: number, jitter: number) => {
     const run = st.contacts.slice(from);
@@ -199,6 +221,12 @@ export const beaconKind: KindFactory<BeaconRule> = (k) => {
       }
 
       k.store.set(k.ns, s.key, st);
+      if ((touched.get(s.key) ?? -Infinity) < st.last.time) touched.set(s.key, st.last.time);
+      const horizon = newest - k.latenessMs - IDLE_MS;
+      if (horizon - swept >= IDLE_MS) {
+        if (swept !== -Infinity) sweep(horizon);
+        swept = horizon;
+      }
       if (stored === undefined && ++size > k.maxEntities) {
         const gone = k.store.evict(k.ns, k.maxEntities);
         k.stats.evicted += gone;

@@ -41,9 +41,14 @@ export function accountOfArn(arn: string | undefined): string | undefined {
 
 /** The last path segment of an ARN's resource (`role/path/name` → `name`). */
 export function lastSegment(arn: string): string {
-  const resource = arn.split(':').slice(5).join(':');
-  const slash = resource.lastIndexOf('/');
-  return slash >= 0 ? resource.slice(slash + 1) : resource;
+  // The resource starts after the fifth colon; found by scanning, since this runs for most events.
+  let at = -1;
+  for (let i = 0; i < 5; i++) {
+    at = arn.indexOf(':', at + 1);
+    if (at === -1) return '';
+  }
+  const slash = arn.lastIndexOf('/');
+  return arn.slice(slash > at ? slash + 1 : at + 1);
 }
 
 /** The session name of an assumed-role ARN (`…:assumed-role/Role/session` → `session`). */
