@@ -13,6 +13,7 @@ import { registerDocs } from './docs.js';
 import { registerHunt } from './hunt.js';
 import { registerMatrix, registerRules } from './rules.js';
 import { registerUpdateData } from './update-data.js';
+import { registerSimulate } from './simulate.js';
 import { registerSinks } from './sinks.js';
 import { registerWatch } from './watch.js';
 
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerMatrix(program);
   registerDocs(program);
   registerUpdateData(program);
+  registerSimulate(program);
   registerSinks(program);
   registerWatch(program);
   for (const cmd of program.commands) cmd.exitOverride();
