@@ -28,6 +28,7 @@
 import { TrailhoundError } from '../../errors.js';
 import type { Origin } from '../../model/event.js';
 import type { BeaconRule, Group, Signal } from '../rule.js';
+import { createExpiry } from './expiry.js';
 import type { KindFactory } from './types.js';
 
 /** A signal as held in state; the rule id and key are implied by the namespace and state key. */
@@ -131,21 +132,13 @@ export const beaconKind: KindFactory<BeaconRule> = (k) => {
   // This evaluator is the namespace's only writer, so counting its own inserts saves asking the
   // store on every signal.
   let size = k.store.count(k.ns);
-  // Pairs this evaluator set, with their latest contact, swept for idleness whenever event time
-  // has moved on by IDLE_MS since the last sweep.
-  const touched = new Map<string, number>();
-  let swept = -Infinity;
-  const sweep = (horizon: number): void => {
-    for (const [key, latest] of touched) {
-      if (latest > horizon) continue;
-      touched.delete(key);
-      const st = k.store.get<BeaconState>(k.ns, key);
-      if (st !== undefined && st.last.time <= horizon) {
-        k.store.delete(k.ns, key);
-        size--;
-      }
+  const expiry = createExpiry(IDLE_MS, (key, horizon) => {
+    const st = k.store.get<BeaconState>(k.ns, key);
+    if (st !== undefined && st.last.time <= horizon) {
+      k.store.delete(k.ns, key);
+      size--;
     }
-  };
+  });
 
   const groupOf = (key: string, st: BeaconState, from: number, mean: number, jitter: number) => {
     const run = st.contacts.slice(from);
@@ -221,12 +214,8 @@ export const beaconKind: KindFactory<BeaconRule> = (k) => {
       }
 
       k.store.set(k.ns, s.key, st);
-      if ((touched.get(s.key) ?? -Infinity) < st.last.time) touched.set(s.key, st.last.time);
-      const horizon = newest - k.latenessMs - IDLE_MS;
-      if (horizon - swept >= IDLE_MS) {
-        if (swept !== -Infinity) sweep(horizon);
-        swept = horizon;
-      }
+      expiry.touch(s.key, st.last.time);
+      expiry.advance(newest - k.latenessMs - IDLE_MS);
       if (stored === undefined && ++size > k.maxEntities) {
         const gone = k.store.evict(k.ns, k.maxEntities);
         k.stats.evicted += gone;

@@ -18,6 +18,7 @@
  */
 import { TrailhoundError } from '../../errors.js';
 import type { Group, Signal, ThresholdRule } from '../rule.js';
+import { createExpiry } from './expiry.js';
 import type { KindFactory } from './types.js';
 
 /** A signal as held in state; the rule id and key are implied by the namespace and state key. */
@@ -102,23 +103,16 @@ export const thresholdKind: KindFactory<ThresholdRule> = (k) => {
   // Keys in the namespace as far as this evaluator knows: it is the namespace's only writer, so
   // counting its own inserts saves asking the store on every signal.
   let size = k.store.count(k.ns);
-  // Keys this evaluator set, with the latest time held for each, swept for expiry whenever event
-  // time has moved on by a window and the lateness bound since the last sweep.
-  const touched = new Map<string, number>();
-  let swept = -Infinity;
-  const sweep = (horizon: number): void => {
-    for (const [key, latest] of touched) {
-      if (latest > horizon) continue;
-      touched.delete(key);
-      const st = k.store.get<ThresholdState>(k.ns, key);
-      if (st === undefined) continue;
-      const last = st.held[st.held.length - 1];
-      if ((last === undefined || last.time <= horizon) && (st.quietUntil ?? -Infinity) <= horizon) {
-        k.store.delete(k.ns, key);
-        size--;
-      }
+  // A key whose held signals have all passed the horizon, and whose quiet time is over, is dead.
+  const expiry = createExpiry(windowMs + k.latenessMs, (key, horizon) => {
+    const st = k.store.get<ThresholdState>(k.ns, key);
+    if (st === undefined) return;
+    const last = st.held[st.held.length - 1];
+    if ((last === undefined || last.time <= horizon) && (st.quietUntil ?? -Infinity) <= horizon) {
+      k.store.delete(k.ns, key);
+      size--;
     }
-  };
+  });
 
   const observed = (window: readonly HeldSignal[]): number =>
     distinct ? distinctValues(window).length : window.length;
@@ -187,12 +181,8 @@ export const thresholdKind: KindFactory<ThresholdRule> = (k) => {
       const group = at === -1 ? undefined : fire(s.key, st, at);
 
       k.store.set(k.ns, s.key, st);
-      const latest = st.held[st.held.length - 1]?.time ?? s.time;
-      if ((touched.get(s.key) ?? -Infinity) < latest) touched.set(s.key, latest);
-      if (horizon - swept >= windowMs + k.latenessMs) {
-        if (swept !== -Infinity) sweep(horizon);
-        swept = horizon;
-      }
+      expiry.touch(s.key, st.held[st.held.length - 1]?.time ?? s.time);
+      expiry.advance(horizon);
       if (stored === undefined && ++size > k.maxEntities) {
         const gone = k.store.evict(k.ns, k.maxEntities);
         k.stats.evicted += gone;
