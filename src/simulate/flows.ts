@@ -6,7 +6,7 @@
  * webhook). Each interface logs both directions of a conversation, and both ends log it when both
  * are in the VPC, as AWS does. Records are aggregated over the default ten-minute capture window.
  */
-import { PRIMARY, type Host, type Org } from './org.js';
+import { MONITORING_INTAKE, PRIMARY, type Host, type Org } from './org.js';
 import { MINUTE, Rng } from './random.js';
 
 export const FLOW_HEADER =
@@ -44,7 +44,7 @@ export function flowLine(f: FlowFields): string {
 
 /** SaaS endpoints the workloads talk to (monitoring intake, source host, chat webhooks). */
 const SAAS = {
-  monitoring: ['34.107.172.23', '34.107.236.155'],
+  monitoring: MONITORING_INTAKE,
   git: ['140.82.121.3', '140.82.121.4'],
   chat: ['34.226.14.81', '3.94.36.189'],
 };

@@ -16,6 +16,11 @@ export const REGIONS = [PRIMARY, SECONDARY, GLOBAL] as const;
 
 /** The monitoring vendor's AWS account (Datadog's published integration account). */
 export const VENDOR_ACCOUNT = '464622532012';
+/**
+ * The monitoring vendor's intake addresses, which every host's agent holds an HTTPS connection
+ * to; the vendor publishes them, so the configuration lists them as expected destinations.
+ */
+export const MONITORING_INTAKE: readonly string[] = ['34.107.172.23', '34.107.236.155'];
 
 export type AccountName = 'management' | 'production' | 'staging' | 'shared-services';
 export interface Account {
@@ -392,6 +397,11 @@ export function orgConfig(org: Org, registry: readonly Rule[]): Record<string, u
   rules['aws.service-misuse.sensitive-secret-read'] = { knobs: { readers } };
   rules['aws.iam.role-chaining'] = {
     knobs: { hubRoles: [`arn:aws:iam::${A['shared-services'].id}:role/ci-runner`] },
+  };
+  // The monitoring agents' connection to the vendor's published intake addresses is periodic by
+  // design (one flow record per capture window); only HTTPS to them is expected.
+  rules['aws.network.flow-beaconing'] = {
+    knobs: { expectedDestinations: MONITORING_INTAKE.map((a) => `${a}/32:443`) },
   };
   return {
     organisation: {

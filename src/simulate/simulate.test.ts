@@ -6,6 +6,7 @@ import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../config/load.js';
 import { defaultConfig } from '../config/schema.js';
+import { compileRules } from '../engine/compile.js';
 import { SEED_MATRIX } from '../docs/matrix-data.js';
 import { createEnricher } from '../enrich/index.js';
 import { DEFAULT_FLOW_HEADER } from '../formats/flow.js';
@@ -14,7 +15,7 @@ import { normaliseCloudTrail } from '../normalise/cloudtrail.js';
 import { RULES } from '../rules/registry.js';
 import { SCENARIOS, selectScenarios } from './attacks.js';
 import { simulation, writeSimulation, type SimulateOptions } from './index.js';
-import { COUNTRIES, buildOrg, configYaml, learningEnd } from './org.js';
+import { COUNTRIES, MONITORING_INTAKE, buildOrg, configYaml, learningEnd } from './org.js';
 import { DAY } from './random.js';
 
 const START = Date.UTC(2026, 2, 2);
@@ -155,6 +156,12 @@ describe('simulate', () => {
     // Learning periods longer than the simulation's are shortened to it; shorter ones are kept.
     expect(config.rules['aws.time-geo.new-country-for-principal']?.knobs?.learningDays).toBe(7);
     expect(config.rules['aws.iam.new-role-for-principal']).toBeUndefined();
+    // The monitoring vendor's intake is an expected periodic destination, on HTTPS only.
+    expect(config.rules['aws.network.flow-beaconing']?.knobs?.expectedDestinations).toEqual(
+      MONITORING_INTAKE.map((a) => `${a}/32:443`),
+    );
+    // Every knob the simulator sets is one the rules accept.
+    expect(() => compileRules(RULES, config)).not.toThrow();
   });
 
   it('labels one or more attacks for every matrix row, after the learning period, with their events', () => {

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { defineBeaconRule, knob } from '../../engine/rule.js';
 import { basePriority, shift } from '../lib.js';
+import { contains, parseCidr, type Cidr } from '../lib/cidr-blocks.js';
 import { isOutbound } from '../lib/flow.js';
 import {
   asFlow,
@@ -24,6 +25,64 @@ import { internalCidrsAssumption } from '../lib/ownership.js';
 
 const HOST = '10.20.1.15';
 const C2 = '198.51.100.99';
+
+/** An expected periodic destination: a block of addresses, and the one port it is expected on. */
+interface Expected {
+  block: Cidr;
+  port?: number;
+}
+
+/**
+ * Reads one `expectedDestinations` entry: an address or CIDR block, optionally followed by
+ * `:port`; IPv6 with a port is bracketed (`[2001:db8::/32]:443`), as in URLs. Undefined for
+ * anything else, which the knob's schema refuses.
+ */
+function parseExpectedDestination(value: string): Expected | undefined {
+  const text = value.trim();
+  let host = text;
+  let portText: string | undefined;
+  const bracketed = /^\[([^\]]+)\](?::(\d{1,5}))?$/.exec(text);
+  if (bracketed !== null) {
+    host = bracketed[1] as string;
+    portText = bracketed[2];
+  } else if (text.indexOf(':') === text.lastIndexOf(':') && text.includes(':')) {
+    // One colon: IPv4 with a port. IPv6 (several colons) without brackets has no port.
+    host = text.slice(0, text.indexOf(':'));
+    portText = text.slice(text.indexOf(':') + 1);
+    if (!/^\d{1,5}$/.test(portText)) return undefined;
+  }
+  const block = parseCidr(host);
+  if (block === undefined) return undefined;
+  if (portText === undefined) return { block };
+  const port = Number(portText);
+  return port >= 0 && port <= 65_535 ? { block, port } : undefined;
+}
+
+// The knob's list is the same array for every event of a hunt; it is parsed once.
+const parsedLists = new WeakMap<readonly string[], readonly Expected[]>();
+
+function expectedOf(values: readonly string[]): readonly Expected[] {
+  let parsed = parsedLists.get(values);
+  if (parsed === undefined) {
+    parsed = values.flatMap((v) => {
+      const e = parseExpectedDestination(v);
+      return e === undefined ? [] : [e];
+    });
+    parsedLists.set(values, parsed);
+  }
+  return parsed;
+}
+
+/** True when the destination address (and port, where the entry names one) is expected. */
+function isExpected(values: readonly string[], address: string, port: number): boolean {
+  if (values.length === 0) return false;
+  const dst = parseCidr(address);
+  if (dst === undefined) return false;
+  for (const e of expectedOf(values)) {
+    if ((e.port === undefined || e.port === port) && contains(e.block, dst)) return true;
+  }
+  return false;
+}
 
 /**
  * Contacts from `HOST` to `C2`:443 at `start + offsets[i]`, each a short TLS exchange from a new
@@ -176,6 +235,38 @@ const MONITORED = Array.from({ length: 15 }, (_, i) => {
   ];
 }).flat();
 
+/**
+ * A monitoring agent's one HTTPS connection to its vendor's intake, held open for two hours and
+ * logged in v2 records (no TCP flags) once per ten-minute capture window, with the intake's
+ * answers on the same interface.
+ */
+const AGENT_INTAKE = '203.0.113.80';
+const AGENT_SESSION = Array.from({ length: 12 }, (_, i) => {
+  const t = T0 + i * 600 + (i === 0 ? 0 : 2);
+  return [
+    v2Line({
+      src: HOST,
+      dst: AGENT_INTAKE,
+      srcPort: 51_334,
+      dstPort: 443,
+      start: t,
+      duration: 597,
+      packets: 410 + i * 3,
+      bytes: 96_410 + i * 1_207,
+    }),
+    v2Line({
+      src: AGENT_INTAKE,
+      dst: HOST,
+      srcPort: 443,
+      dstPort: 51_334,
+      start: t,
+      duration: 597,
+      packets: 388 + i * 2,
+      bytes: 6_930 + i * 41,
+    }),
+  ];
+}).flat();
+
 /** ntpd polling a public time server every 1,024 seconds. */
 const NTP = Array.from({ length: 10 }, (_, i) =>
   v2Line({
@@ -210,15 +301,20 @@ export default defineBeaconRule({
     'session counts once; without flags every record counts. Replies (a SYN-ACK, or a service ' +
     'port answering an ephemeral port, as when an external monitor polls a public server) and ' +
     'rejected flows are not contacts, and destination ports in `ignoredPorts` (NTP by ' +
-    'default, which polls on a timer by design) are not watched. The state kept per source → destination:port pair is the ' +
+    'default, which polls on a timer by design) are not watched, nor destinations in ' +
+    '`expectedDestinations`: the addresses or CIDR blocks, optionally with a port, of services ' +
+    "that are periodic by design, such as a monitoring or telemetry vendor's intake that its " +
+    "agents hold a connection to (empty by default; list the vendor's published intake " +
+    'addresses, with the port, so a beacon to another port of the same provider still counts). ' +
+    'The state kept per source → destination:port pair is the ' +
     'times of its latest contacts (in memory by default; with `--state` it carries across runs, ' +
     'so a slow beacon spread over several hunts still adds up). Reported one level higher when ' +
     'the destination is on a threat-intelligence list. Triage: find the process on the ' +
     'instance that makes the connections and what answers at the destination.',
   falsePositives: [
-    'Software that polls on a fixed timer: update checkers, licence servers, monitoring and telemetry agents, webhooks to SaaS providers. Confirm the destination belongs to the vendor, then suppress the source → destination pair.',
+    'Software that polls on a fixed timer: update checkers, licence servers, monitoring and telemetry agents, webhooks to SaaS providers. Confirm the destination belongs to the vendor, then list its published addresses (with the port) in `expectedDestinations`, or suppress the source → destination pair.',
     'Scheduled jobs (cron) that call an external API at a fixed interval.',
-    'Without TCP flags (v2 logs), a long-lived connection logged once per capture window looks periodic; log tcp-flags (v3+) to tell them apart.',
+    'Without TCP flags (v2 logs), a long-lived connection logged once per capture window looks periodic; log tcp-flags (v3+) to tell them apart, or list the destination in `expectedDestinations` when it is a known service such as a monitoring intake.',
     "Traffic through a NAT gateway is logged again on the gateway's interface with the gateway's private address as the source, so one beacon can be reported twice; the finding with the instance's own address names the host.",
   ],
   response: [
@@ -249,6 +345,18 @@ export default defineBeaconRule({
       [123],
       'Destination ports whose periodic traffic is expected (NTP polls external time servers on a timer).',
     ),
+    expectedDestinations: knob(
+      z.array(
+        z
+          .string()
+          .refine(
+            (v) => parseExpectedDestination(v) !== undefined,
+            'an address or CIDR block, optionally with a port: 203.0.113.7, 203.0.113.0/24:443 or [2001:db8::/32]:443',
+          ),
+      ),
+      [],
+      "Destinations whose periodic traffic is expected, as addresses or CIDR blocks, optionally with `:port` (`[…]:port` for IPv6): a monitoring or telemetry vendor's intake, a licence server.",
+    ),
   },
   assumptions: (ctx) => internalCidrsAssumption(ctx.org),
   kind: 'beacon',
@@ -261,7 +369,8 @@ export default defineBeaconRule({
       f.dstPort !== undefined &&
       !ctx.knobs.ignoredPorts.includes(f.dstPort) &&
       isOutbound(f) &&
-      opensConnection(f)
+      opensConnection(f) &&
+      !(f.dstAddr !== undefined && isExpected(ctx.knobs.expectedDestinations, f.dstAddr, f.dstPort))
     );
   },
   key: (e) => {
@@ -328,6 +437,18 @@ export default defineBeaconRule({
       {
         title: 'ntpd polling an external time server every 1,024 seconds (an ignored port)',
         flows: NTP,
+      },
+      {
+        title:
+          "A monitoring agent's connection to its vendor's intake, logged every ten minutes in v2 records, with the intake listed in expectedDestinations",
+        flows: AGENT_SESSION,
+        config: {
+          rules: {
+            'aws.network.flow-beaconing': {
+              knobs: { expectedDestinations: ['203.0.113.64/26:443'] },
+            },
+          },
+        },
       },
     ],
   },

@@ -8,30 +8,45 @@ import { defineApiRule } from '../../engine/rule.js';
 import type { ApiEvent } from '../../model/event.js';
 import { actorName, basePriority, ctRecord, byAwsService, where } from '../lib.js';
 import { isConsoleSession, isTemporaryKey } from '../lib/caller.js';
-
-/** Error codes services use for "not allowed" (EC2 prefixes its client errors with `Client.`). */
-const DENIED = new Set([
-  'AccessDenied',
-  'AccessDeniedException',
-  'UnauthorizedOperation',
-  'Client.UnauthorizedOperation',
-  'AuthorizationError',
-  'AuthorizationErrorException',
-]);
+import { isIdentityCenterSession, refused } from '../lib/denied.js';
 
 const ENUMERATION = /^(?:List|Describe|Get|BatchGet|Search)[A-Z]/;
+/** Calls that ask what exists rather than read one resource the caller names. */
+const DISCOVERY = /^(?:List|Describe|Search)[A-Z]/;
 
 function isDeniedEnumeration(e: ApiEvent): boolean {
   return (
-    e.errorCode !== undefined &&
-    DENIED.has(e.errorCode) &&
+    refused(e) &&
     ENUMERATION.test(e.eventName) &&
     e.actor.type === 'AssumedRole' &&
     isTemporaryKey(e) &&
     !isConsoleSession(e) &&
-    !byAwsService(e)
+    !byAwsService(e) &&
+    // People reach past their permission set for a resource they know by name (a secret, a
+    // parameter); someone exploring a stolen session has to find out what exists first.
+    (!isIdentityCenterSession(e) || DISCOVERY.test(e.eventName))
   );
 }
+
+/** A developer's IAM Identity Center session, used from the CLI. */
+const SSO_SESSION = {
+  type: 'AssumedRole',
+  principalId: 'AROA4XJ7LBQ5EXAMPLE31:dana@example.com',
+  arn: 'arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Developer_8f3e21c4a7d9b605/dana@example.com',
+  accountId: '123456789012',
+  accessKeyId: 'ASIA4XJ7LBQ5EXAMPL31',
+  sessionContext: {
+    sessionIssuer: {
+      type: 'Role',
+      principalId: 'AROA4XJ7LBQ5EXAMPLE31',
+      arn: 'arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Developer_8f3e21c4a7d9b605',
+      accountId: '123456789012',
+      userName: 'AWSReservedSSO_Developer_8f3e21c4a7d9b605',
+    },
+    webIdFederationData: {},
+    attributes: { creationDate: '2026-01-02T08:14:51Z', mfaAuthenticated: 'false' },
+  },
+};
 
 const ROLE_SESSION = {
   type: 'AssumedRole',
@@ -66,12 +81,19 @@ export default defineApiRule({
     'credentials (an `ASIA…` access key) outside the AWS Management Console. Stolen session ' +
     'credentials are explored by trying what they allow; legitimate workloads call what their ' +
     'role permits and rarely hit these errors, while console pages often do (console sessions ' +
-    'are left out). One event is a weak signal, reported at low priority; findings group per ' +
-    'principal, and counting them over time belongs to the stateful rules. Only failed calls ' +
-    'match: the failure is the signal. Calls AWS services make on their own behalf are ignored.',
+    'are left out). People signed in through IAM Identity Center (`AWSReservedSSO_…` roles) ' +
+    'now and then reach for a resource their permission set does not cover, by name (the value ' +
+    'of a secret, a parameter): for their sessions only calls that ask what exists (List, ' +
+    'Describe, Search) count, since someone exploring a stolen session has to find out what ' +
+    'exists first; one refused Get of a named resource is not enumeration. One event is a weak ' +
+    'signal, reported at low priority; findings group per principal, and counting refusals ' +
+    'over time belongs to aws.recon.access-denied-burst, which counts every principal’s. Only ' +
+    'refused calls match (other errors, such as a missing resource, do not): the refusal is the ' +
+    'signal. Calls AWS services make on their own behalf are ignored.',
   falsePositives: [
     'Tools and SDK code that probe for optional permissions (for example, Terraform reading attributes it may not need).',
     'Roles whose policies were just tightened while their applications still call the old APIs.',
+    'People on Identity Center CLI sessions listing or describing something outside their permission set.',
   ],
   response: [
     'Look at the other calls of the same session: a burst of denied List/Describe/Get across services is enumeration.',
@@ -129,6 +151,20 @@ export default defineApiRule({
             'User: arn:aws:sts::123456789012:assumed-role/get-usr-data-role/aws-go-sdk-1688990565286187801 is not authorized to perform: secretsmanager:ListSecrets because no identity-based policy allows the secretsmanager:ListSecrets action',
         }),
       },
+      {
+        title: 'ListUsers refused to an Identity Center session on the CLI (discovery)',
+        record: ctRecord({
+          eventSource: 'iam.amazonaws.com',
+          eventName: 'ListUsers',
+          identity: SSO_SESSION,
+          readOnly: true,
+          sourceIPAddress: '84.150.97.13',
+          host: 'iam.amazonaws.com',
+          errorCode: 'AccessDenied',
+          errorMessage:
+            'User: arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Developer_8f3e21c4a7d9b605/dana@example.com is not authorized to perform: iam:ListUsers on resource: arn:aws:iam::123456789012:user/ because no identity-based policy allows the iam:ListUsers action',
+        }),
+      },
     ],
     miss: [
       {
@@ -154,6 +190,37 @@ export default defineApiRule({
           errorCode: 'AccessDenied',
           errorMessage: 'IAM user access not activated',
           requestParameters: { Granularity: 'MONTHLY', Metrics: ['UnblendedCost'] },
+        }),
+      },
+      {
+        title:
+          'An Identity Center CLI session refused the value of one secret its permission set does not cover',
+        record: ctRecord({
+          eventSource: 'secretsmanager.amazonaws.com',
+          eventName: 'GetSecretValue',
+          identity: SSO_SESSION,
+          awsRegion: 'eu-west-1',
+          readOnly: true,
+          sourceIPAddress: '84.150.97.13',
+          errorCode: 'AccessDeniedException',
+          errorMessage:
+            'User: arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Developer_8f3e21c4a7d9b605/dana@example.com is not authorized to perform: secretsmanager:GetSecretValue on resource: prod/orders/db because no identity-based policy allows the secretsmanager:GetSecretValue action',
+          requestParameters: { secretId: 'prod/orders/db' },
+        }),
+      },
+      {
+        title: 'DescribeInstances by a role session failing on a missing instance (not a refusal)',
+        record: ctRecord({
+          eventSource: 'ec2.amazonaws.com',
+          eventName: 'DescribeInstances',
+          identity: ROLE_SESSION,
+          readOnly: true,
+          errorCode: 'Client.InvalidInstanceID.NotFound',
+          errorMessage: "The instance ID 'i-0d9c5e3a8b7f61204' does not exist",
+          requestParameters: {
+            instancesSet: { items: [{ instanceId: 'i-0d9c5e3a8b7f61204' }] },
+            filterSet: {},
+          },
         }),
       },
       {

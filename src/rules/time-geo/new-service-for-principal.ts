@@ -11,6 +11,7 @@ import type { JsonObject } from '../../model/event.js';
 import { basePriority, ctRecord, EXAMPLE_ACCOUNT, IDENTITIES, shift, USER_AGENTS } from '../lib.js';
 import type { CtRecordInput } from '../lib.js';
 import { stablePrincipal } from '../lib/behaviour.js';
+import { refused } from '../lib/denied.js';
 import {
   asApi,
   consoleCall,
@@ -198,8 +199,13 @@ export default defineFirstSeenRule({
     'since a pipeline role has the narrowest habits of all and is a favourite target: a CI role ' +
     'that only ever deployed functions suddenly reading secrets is the case this rule is for. ' +
     'Calls made by AWS services on a principal’s behalf (CloudFormation creating a stack’s ' +
-    'resources, `invokedBy`) and service events are left out. Failed calls count (an attacker ' +
-    'probing what stolen keys may do is news), and the summary says the call failed. Priority ' +
+    'resources, `invokedBy`) and service events are left out. Refused calls (AccessDenied, ' +
+    'AccessDeniedException, UnauthorizedOperation, AuthorizationError) are neither learned nor ' +
+    'reported: being refused is not using the service (a person reaching past their permission ' +
+    'set would otherwise have it learned as theirs, or reported as new), and refusals are what ' +
+    'aws.recon.access-denied-burst and aws.recon.denied-enumeration-temporary-credentials ' +
+    'count. Calls that failed for another reason (a missing resource, a bad parameter) were ' +
+    'allowed, so they count, and the summary says the call failed. Priority ' +
     'is low, one level higher for the `sensitiveServices` (secrets, parameters, keys, ' +
     'identities), one level lower for calls the console made (people browse) and for a ' +
     'principal first seen after learning (it has no history to differ from). Several new ' +
@@ -229,7 +235,7 @@ export default defineFirstSeenRule({
   on: { eventNames: '*' },
   filter: (ev) => {
     const e = asApi(ev);
-    return e !== undefined && e.eventType !== 'AwsServiceEvent' && !serviceCall(e);
+    return e !== undefined && e.eventType !== 'AwsServiceEvent' && !serviceCall(e) && !refused(e);
   },
   key: (ev) => {
     const e = asApi(ev);
@@ -306,7 +312,7 @@ export default defineFirstSeenRule({
         ],
       },
       {
-        title: 'After learning, the deployment role is refused creating an IAM user',
+        title: 'After learning, the deployment role creates an IAM user',
         records: [
           ...pipeline(),
           call(
@@ -319,9 +325,16 @@ export default defineFirstSeenRule({
               eventSource: 'iam.amazonaws.com',
               eventName: 'CreateUser',
               host: 'iam.amazonaws.com',
-              errorCode: 'AccessDenied',
-              errorMessage: `User: arn:aws:sts::${EXAMPLE_ACCOUNT}:assumed-role/deploy-terraform/terraform-apply is not authorized to perform: iam:CreateUser on resource: arn:aws:iam::${EXAMPLE_ACCOUNT}:user/backup-admin because no identity-based policy allows the iam:CreateUser action`,
               requestParameters: { userName: 'backup-admin' },
+              responseElements: {
+                user: {
+                  path: '/',
+                  userName: 'backup-admin',
+                  userId: 'AIDA4XJ7LBQ5EXAMPLE77',
+                  arn: `arn:aws:iam::${EXAMPLE_ACCOUNT}:user/backup-admin`,
+                  createDate: 'Feb 18, 2026, 7:55:00 AM',
+                },
+              },
             },
           ),
         ],
@@ -367,6 +380,28 @@ export default defineFirstSeenRule({
                 name: 'prod/orders/api-key',
                 versionId: '4a4bb0b1-4c5d-4e6f-8a9b-0c1d2e3f4a5b',
               },
+            },
+          ),
+        ],
+      },
+      {
+        title:
+          'After learning, the deployment role is refused creating an IAM user (a refusal is not use)',
+        records: [
+          ...pipeline(),
+          call(
+            {
+              eventTime: isoAfter(START, 17 * DAY),
+              userAgent: USER_AGENTS.cli,
+              sourceIPAddress: ATTACKER_IP,
+            },
+            {
+              eventSource: 'iam.amazonaws.com',
+              eventName: 'CreateUser',
+              host: 'iam.amazonaws.com',
+              errorCode: 'AccessDenied',
+              errorMessage: `User: arn:aws:sts::${EXAMPLE_ACCOUNT}:assumed-role/deploy-terraform/terraform-apply is not authorized to perform: iam:CreateUser on resource: arn:aws:iam::${EXAMPLE_ACCOUNT}:user/backup-admin because no identity-based policy allows the iam:CreateUser action`,
+              requestParameters: { userName: 'backup-admin' },
             },
           ),
         ],
