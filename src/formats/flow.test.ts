@@ -552,6 +552,40 @@ describe('lines that are not records', () => {
   });
 });
 
+describe('raw', () => {
+  it('reads like a plain object of every field, though it is built only when enumerated', () => {
+    const p = createFlowParser('v.log', 'version srcaddr dstaddr tcp-flags start end');
+    const e = flowOf(one(p, '5 10.0.1.5 203.0.113.9 2 1716196200 1716196260'));
+    expect(e.raw['tcp-flags']).toBe('2');
+    expect(e.raw['missing']).toBeUndefined();
+    expect(e.raw['toString']).toBeUndefined();
+    expect('srcaddr' in e.raw).toBe(true);
+    expect(Object.keys(e.raw)).toEqual([
+      'version',
+      'srcaddr',
+      'dstaddr',
+      'tcp-flags',
+      'start',
+      'end',
+    ]);
+    expect(JSON.parse(JSON.stringify(e.raw))).toEqual({
+      version: '5',
+      srcaddr: '10.0.1.5',
+      dstaddr: '203.0.113.9',
+      'tcp-flags': '2',
+      start: '1716196200',
+      end: '1716196260',
+    });
+    expect({ ...e.raw }['dstaddr']).toBe('203.0.113.9');
+    // Read-only: a rule cannot change the evidence.
+    expect(() => {
+      'use strict';
+      (e.raw as Record<string, string>)['srcaddr'] = '0.0.0.0';
+    }).toThrow(TypeError);
+    expect(e.raw['srcaddr']).toBe('10.0.1.5');
+  });
+});
+
 describe('hostile header names', () => {
   it('keeps __proto__ and constructor as plain keys and changes no prototype', () => {
     const p = createFlowParser('evil.log', 'version __proto__ constructor srcaddr start');
