@@ -29,7 +29,10 @@ export function registerBaseline(program: Command): void {
     .option('-c, --config <file>', 'configuration file (default: ./trailhound.yaml when present)')
     .option('--since <time>', 'only events at or after this time')
     .option('--until <time>', 'only events at or before this time')
-    .option('-w, --workers <n>', 'worker threads (default: number of cores)')
+    .option(
+      '-w, --workers <n>',
+      'worker threads (default: one per 32 MiB of input, up to the number of cores)',
+    )
     .action(async (paths: string[], flags: LearnFlags) => {
       if (flags.state === undefined) throw new TrailhoundError('usage', '--state is required');
       const { config, workers, filters } = await runOptions(flags);

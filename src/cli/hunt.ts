@@ -118,7 +118,10 @@ export function registerHunt(program: Command): void {
       ).choices(PRIORITIES),
     )
     .option('--strict', 'exit 3 when any input problem was found')
-    .option('-w, --workers <n>', 'worker threads (default: number of cores)')
+    .option(
+      '-w, --workers <n>',
+      'worker threads (default: one per 32 MiB of input, up to the number of cores)',
+    )
     .option(
       '--state <file>',
       'keep detection state (first-seen sets, last use, baselines) in this SQLite file across runs',

@@ -81,7 +81,10 @@ export function registerWatch(program: Command): void {
       'serve /healthz and /metrics on 127.0.0.1:<port> (0: any free port)',
     )
     .option('-c, --config <file>', 'configuration file (default: ./trailhound.yaml when present)')
-    .option('-w, --workers <n>', 'worker threads per batch (default: number of cores)')
+    .option(
+      '-w, --workers <n>',
+      'worker threads per batch (default: one per 32 MiB of input, up to the number of cores)',
+    )
     .addOption(
       new Option(
         '--min-priority <priority>',
