@@ -32,11 +32,13 @@ import { DAY, DAYS, Rng, SEED, START, dayPath, iso, stamp } from './random.js';
 export const GENERATOR_VERSION = 1;
 
 export type Kind = 'ct' | 'flow';
-export type Size = 'full' | 'quick';
+export type Size = 'full' | 'quick' | 'large';
 
 export const RECORDS: Record<Size, Record<Kind, number>> = {
   full: { ct: 1_000_000, flow: 5_000_000 },
   quick: { ct: 100_000, flow: 500_000 },
+  /** Ten times the full set over the same 30 days and organisation: does memory stay flat? */
+  large: { ct: 10_000_000, flow: 50_000_000 },
 };
 
 export interface DatasetFile {
