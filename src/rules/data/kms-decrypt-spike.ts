@@ -4,13 +4,13 @@
  * sudden run of Decrypt calls is how bulk theft of envelope-encrypted data (exported tables,
  * encrypted files, secrets kept outside Secrets Manager) shows in the trail.
  */
-import { z } from 'zod';
-import { defineBaselineRule, knob } from '../../engine/rule.js';
+import { defineBaselineRule } from '../../engine/rule.js';
 import type { ApiEvent, JsonObject } from '../../model/event.js';
 import { basePriority, ctRecord, shift, USER_AGENTS } from '../lib.js';
 import { isSensitiveKey, kmsKeyNames } from '../lib/ownership.js';
 import {
   asApi,
+  baselineKnobs,
   baselineText,
   callerFacts,
   describePlace,
@@ -24,28 +24,11 @@ import {
   timeline,
 } from '../lib/principal-behaviour.js';
 
-const knobs = {
-  bucketMinutes: knob(
-    z.number().int().min(1).max(1440),
-    60,
-    'Length of the periods whose Decrypt counts are compared, in minutes.',
-  ),
-  minHistory: knob(
-    z.number().int().min(1).max(1000),
-    24,
-    'Periods of history (counted from the principal’s first Decrypt, quiet periods as zero) needed before anything fires.',
-  ),
-  deviations: knob(
-    z.number().min(0),
-    6,
-    'How many (scaled) median absolute deviations above the median a period must be.',
-  ),
-  minAmount: knob(
-    z.number().int().min(1),
-    100,
-    'A period with fewer Decrypt calls than this never fires, however unusual.',
-  ),
-};
+const { least, ...shared } = baselineKnobs('Decrypt counts', 'Decrypt', {
+  default: 100,
+  description: 'A period with fewer Decrypt calls than this never fires, however unusual.',
+});
+const knobs = { ...shared, minAmount: least };
 
 const KEY_ARN = 'arn:aws:kms:us-east-1:123456789012:key/0f8e7d6c-5b4a-4938-8271-6a5b4c3d2e1f';
 

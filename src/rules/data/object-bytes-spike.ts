@@ -3,14 +3,14 @@
  * its own history says it does. Counting objects misses a few huge ones (a database dump, a
  * backup archive); the bytes CloudTrail records for each GetObject do not.
  */
-import { z } from 'zod';
-import { defineBaselineRule, knob } from '../../engine/rule.js';
+import { defineBaselineRule } from '../../engine/rule.js';
 import type { JsonObject } from '../../model/event.js';
 import { basePriority, num, shift, USER_AGENTS } from '../lib.js';
 import { formatBytes } from '../lib/flow.js';
 import { isSensitiveBucket } from '../lib/ownership.js';
 import {
   asApi,
+  baselineKnobs,
   baselineText,
   callerFacts,
   describePlace,
@@ -25,28 +25,12 @@ import {
 } from '../lib/principal-behaviour.js';
 import { bucketOf, s3Record } from '../lib/s3-records.js';
 
-const knobs = {
-  bucketMinutes: knob(
-    z.number().int().min(1).max(1440),
-    60,
-    'Length of the periods whose byte totals are compared, in minutes.',
-  ),
-  minHistory: knob(
-    z.number().int().min(1).max(1000),
-    24,
-    'Periods of history (counted from the principal’s first download, quiet periods as zero) needed before anything fires.',
-  ),
-  deviations: knob(
-    z.number().min(0),
-    6,
-    'How many (scaled) median absolute deviations above the median a period must be.',
-  ),
-  minBytes: knob(
-    z.number().int().min(1),
-    250_000_000,
+const { least, ...shared } = baselineKnobs('byte totals', 'download', {
+  default: 250_000_000,
+  description:
     'A period that moved fewer bytes than this (default 250 MB) never fires, however unusual.',
-  ),
-};
+});
+const knobs = { ...shared, minBytes: least };
 
 /** A backup-restore role that the stories follow. */
 const RESTORE_ROLE: JsonObject = {

@@ -3,13 +3,13 @@
  * its own history says it does. Exfiltration from S3 is mostly GetObject at scale; what is "at
  * scale" differs per principal, so each is compared with itself.
  */
-import { z } from 'zod';
-import { defineBaselineRule, knob } from '../../engine/rule.js';
+import { defineBaselineRule } from '../../engine/rule.js';
 import type { ApiEvent, JsonObject } from '../../model/event.js';
 import { basePriority, shift, USER_AGENTS } from '../lib.js';
 import { isSensitiveBucket } from '../lib/ownership.js';
 import {
   asApi,
+  baselineKnobs,
   baselineText,
   callerFacts,
   describePlace,
@@ -24,28 +24,11 @@ import {
 } from '../lib/principal-behaviour.js';
 import { bucketOf, s3Record } from '../lib/s3-records.js';
 
-const knobs = {
-  bucketMinutes: knob(
-    z.number().int().min(1).max(1440),
-    60,
-    'Length of the periods whose download counts are compared, in minutes.',
-  ),
-  minHistory: knob(
-    z.number().int().min(1).max(1000),
-    24,
-    'Periods of history (counted from the principal’s first download, quiet periods as zero) needed before anything fires.',
-  ),
-  deviations: knob(
-    z.number().min(0),
-    6,
-    'How many (scaled) median absolute deviations above the median a period must be.',
-  ),
-  minAmount: knob(
-    z.number().int().min(1),
-    100,
-    'A period with fewer downloads than this never fires, however unusual.',
-  ),
-};
+const { least, ...shared } = baselineKnobs('download counts', 'download', {
+  default: 100,
+  description: 'A period with fewer downloads than this never fires, however unusual.',
+});
+const knobs = { ...shared, minAmount: least };
 
 /** The analytics role whose habits the stories are about. */
 const ANALYST: JsonObject = {

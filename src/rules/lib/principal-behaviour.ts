@@ -6,7 +6,8 @@
  * from where), and small time helpers that let rule examples tell a story of many records in a
  * loop. Facts are plain strings and numbers: they cross threads and are stored as JSON.
  */
-import type { Group, Signal } from '../../engine/rule.js';
+import { z } from 'zod';
+import { knob, type Group, type Signal } from '../../engine/rule.js';
 import type { ApiEvent, Event } from '../../model/event.js';
 import { byAwsService, names } from '../lib.js';
 import { instanceCredential, isConsoleSession, isTemporaryKey } from './caller.js';
@@ -188,4 +189,34 @@ export function hourly(start: string, hours: number, perHour: number): string[] 
     for (let i = 0; i < perHour; i++) out.push(isoAfter(start, h * HOUR + i * step + 7_000));
   }
   return out;
+}
+
+/**
+ * The knobs every per-principal baseline rule shares: the period length, the history needed, the
+ * spread above the median, and the least total worth a finding (named by the rule). `counted` says
+ * what a period totals ("download counts"), `first` what starts a principal's history ("download").
+ */
+export function baselineKnobs(
+  counted: string,
+  first: string,
+  least: { default: number; description: string },
+) {
+  return {
+    bucketMinutes: knob(
+      z.number().int().min(1).max(1440),
+      60,
+      `Length of the periods whose ${counted} are compared, in minutes.`,
+    ),
+    minHistory: knob(
+      z.number().int().min(1).max(1000),
+      24,
+      `Periods of history (counted from the principal’s first ${first}, quiet periods as zero) needed before anything fires.`,
+    ),
+    deviations: knob(
+      z.number().min(0),
+      6,
+      'How many (scaled) median absolute deviations above the median a period must be.',
+    ),
+    least: knob(z.number().int().min(1), least.default, least.description),
+  };
 }
