@@ -89,7 +89,7 @@ describe('buildFindings', () => {
 
 describe('foldHits', () => {
   const t0 = Date.UTC(2026, 0, 2, 3, 0, 0);
-  it('folds per file without changing ids, counts, times or priorities of the findings', () => {
+  it('folds per file without changing ids, counts, times, priorities or summaries of the findings', () => {
     const fileA = Array.from({ length: 30 }, (_, i) =>
       hit(t0 + i * 97_000, `p${i % 3}`, 'a', i, i === 7 ? 'critical' : 'high'),
     );
@@ -99,7 +99,14 @@ describe('foldHits', () => {
     const folded = buildFindings([...foldHits(fileA, opts), ...foldHits(fileB, opts)], set, opts);
     expect(foldHits(fileA, opts).length).toBeLessThan(fileA.length);
     const shape = (fs: typeof direct) =>
-      fs.map((f) => [f.id, f.priority, f.time, f.evidence.count, [...f.evidence.eventIds].sort()]);
+      fs.map((f) => [
+        f.id,
+        f.priority,
+        f.time,
+        f.evidence.count,
+        [...f.evidence.eventIds].sort(),
+        f.summary,
+      ]);
     expect(shape(folded)).toEqual(shape(direct));
   });
 });

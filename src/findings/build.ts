@@ -140,8 +140,12 @@ export function buildFindings(
         if (origins.length < opts.maxEvidence) origins.push(formatOrigin(o));
       }
     }
-    const summary =
-      gh.length > 1 ? `${first.summary} (${count} matching events in this window)` : first.summary;
+    // A match rule's summary describes one event; say how many the finding stands for, however
+    // they were spread over files. A stateful group's summary states its own count.
+    const several = rule.kind === 'match' ? count > 1 : gh.length > 1;
+    const summary = several
+      ? `${first.summary} (${count} matching events in this window)`
+      : first.summary;
     const finding: Finding = {
       id: findingId(rule.id, first.key, windowStart),
       rule: { id: rule.id, title: rule.title },
