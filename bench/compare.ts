@@ -11,7 +11,6 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import { join, relative } from 'node:path';
 import Table from 'cli-table3';
 import { RULES } from '../src/rules/registry.js';
@@ -20,18 +19,22 @@ import { singleEventNames, VERSION_SUFFIX } from './event-names.js';
 import { ensureDataset, GENERATOR_VERSION, type DatasetPart, type Size } from './generate.js';
 import {
   BENCH,
+  codeUnderTest,
+  contextLines,
+  dec,
   freeCores,
-  git,
+  int,
   machine,
   measure,
   measureCommand,
-  MEMORY_MEASURED_BY,
+  type Measured,
   median,
+  MEMORY_MEASURED_BY,
   MiB,
   prepareBuild,
   REPO,
+  runContext,
   transpile,
-  type Measured,
 } from './measure.js';
 
 const CLI = join(REPO, 'dist', 'cli', 'index.js');
@@ -276,8 +279,6 @@ async function measureDuckDb(
 // ---------------------------------------------------------------------------------------------
 // The report
 
-const int = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '–');
-const dec = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : '–');
 const mib = (b: number) => (Number.isFinite(b) ? `${int(b / MiB)}` : '–');
 
 function table(rows: Row[]): string {
@@ -323,11 +324,7 @@ async function main(): Promise<void> {
   const cores = facts.availableParallelism;
   const build = prepareBuild(opts.build);
   const floorJs = transpile('floor.ts');
-  const version = (
-    JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string }
-  ).version;
-  const commit = git('rev-parse', 'HEAD');
-  const changed = git('status', '--porcelain', '--untracked-files=no', '--', 'src');
+  const code = codeUnderTest();
 
   const { part, generated } = await ensureDataset(BENCH, opts.size, 'ct', { log });
   log(
@@ -378,22 +375,13 @@ async function main(): Promise<void> {
     );
 
   const results = {
-    date: new Date().toISOString(),
-    command: [
+    ...runContext(
       'npm run compare',
-      ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : []),
-    ].join(' '),
-    machine: {
-      ...facts,
-      loadAverageAtEnd: os.loadavg(),
-      freeCores: { atStart: coresAtStart, atEnd: coresAtEnd },
-    },
-    trailhound: {
-      version,
-      commit,
-      sourcesChangedSinceCommit: changed !== undefined && changed.length > 0,
+      facts,
+      { atStart: coresAtStart, atEnd: coresAtEnd },
+      code,
       build,
-    },
+    ),
     tools: { jq: jq ?? null, duckdb: duckDbVersion ?? (duckDbInstalled() ? 'failed' : null) },
     memoryMeasuredBy: MEMORY_MEASURED_BY,
     dataset: {
@@ -420,8 +408,7 @@ async function main(): Promise<void> {
       'QUICK RUN: a 10× smaller data set, for trying the script; these are not the comparison figures.',
     );
   out.push(
-    `${facts.cpu}, ${facts.logicalCores} logical cores (${cores} available), ${dec(facts.memoryBytes / 2 ** 30)} GiB, Node ${facts.node}, ${facts.os}`,
-    `trailhound ${version} at ${commit?.slice(0, 12) ?? 'unknown commit'}${results.trailhound.sourcesChangedSinceCommit ? ' + uncommitted changes in src/' : ''}; dist ${build}`,
+    ...contextLines(results, cores),
     `${jq ?? 'jq not installed'}; DuckDB ${duckDbVersion ?? (duckDbInstalled() ? 'failed' : 'not installed')}`,
     `${int(part.records)} CloudTrail events in ${part.files.length} gzip files (${dec(part.bytes / 1e6)} MB, ${dec(part.rawBytes / 1e6)} MB uncompressed); ` +
       `jq and DuckDB keep the records named by the ${rules} single-event rules (${names.length} event names)`,

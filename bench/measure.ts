@@ -36,6 +36,51 @@ export function machine() {
   };
 }
 
+/** The trailhound being measured: package version, commit, and whether src/ differs from it. */
+export function codeUnderTest() {
+  const version = (
+    JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string }
+  ).version;
+  const changed = git('status', '--porcelain', '--untracked-files=no', '--', 'src');
+  return {
+    version,
+    commit: git('rev-parse', 'HEAD'),
+    sourcesChangedSinceCommit: changed !== undefined && changed.length > 0,
+  };
+}
+
+/** What every results file opens with: the command, the machine, the code and its build. */
+export function runContext(
+  script: string,
+  facts: ReturnType<typeof machine>,
+  freeCores: { atStart: number; atEnd: number },
+  code: ReturnType<typeof codeUnderTest>,
+  build: string,
+) {
+  return {
+    date: new Date().toISOString(),
+    command: [script, ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(
+      ' ',
+    ),
+    machine: { ...facts, loadAverageAtEnd: os.loadavg(), freeCores },
+    trailhound: { ...code, build },
+  };
+}
+
+/** The two lines every printed report opens with: the machine and the code under test. */
+export function contextLines(ctx: ReturnType<typeof runContext>, cores: number): string[] {
+  const m = ctx.machine;
+  const t = ctx.trailhound;
+  return [
+    `${m.cpu}, ${m.logicalCores} logical cores (${cores} available), ${dec(m.memoryBytes / 2 ** 30)} GiB, Node ${m.node}, ${m.os}`,
+    `trailhound ${t.version} at ${t.commit?.slice(0, 12) ?? 'unknown commit'}${t.sourcesChangedSinceCommit ? ' + uncommitted changes in src/' : ''}; dist ${t.build}`,
+  ];
+}
+
+export const int = (n: number) =>
+  Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '–';
+export const dec = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : '–');
+
 function files(dir: string, ext: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' })
     .filter((f) => f.endsWith(ext) && !f.endsWith(`.test${ext}`))

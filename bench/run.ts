@@ -10,7 +10,6 @@
  *   npm run bench [-- --quick|--large] [--only ct|flow] [--runs N] [--no-build] [--regenerate]
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import { join, relative } from 'node:path';
 import Table from 'cli-table3';
 import {
@@ -22,17 +21,21 @@ import {
 } from './generate.js';
 import {
   BENCH,
+  codeUnderTest,
+  contextLines,
+  dec,
   freeCores,
-  git,
+  int,
   machine,
   measure,
-  MEMORY_MEASURED_BY,
+  type Measured,
   median,
+  MEMORY_MEASURED_BY,
   MiB,
   prepareBuild,
   REPO,
+  runContext,
   transpile,
-  type Measured,
 } from './measure.js';
 
 const CLI = join(REPO, 'dist', 'cli', 'index.js');
@@ -193,8 +196,6 @@ async function measureHunt(part: DatasetPart, threads: number, runs: number): Pr
 // ---------------------------------------------------------------------------------------------
 // The report
 
-const int = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '–');
-const dec = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : '–');
 const pct = (n: number | undefined) =>
   n === undefined || !Number.isFinite(n) ? '' : `${Math.round(n * 100)}%`;
 const mib = (b: number) => (Number.isFinite(b) ? `${int(b / MiB)}` : '–');
@@ -288,11 +289,7 @@ async function main(): Promise<void> {
   const threads = [...new Set([1, cores])];
   const build = prepareBuild(opts.build);
   const floorJs = transpile('floor.ts');
-  const version = (
-    JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string }
-  ).version;
-  const commit = git('rev-parse', 'HEAD');
-  const changed = git('status', '--porcelain', '--untracked-files=no', '--', 'src');
+  const code = codeUnderTest();
 
   const parts: DatasetPart[] = [];
   for (const kind of opts.kinds) {
@@ -327,22 +324,13 @@ async function main(): Promise<void> {
 
   const coresAtEnd = await freeCores(floorJs, cores);
   const results = {
-    date: new Date().toISOString(),
-    command: [
+    ...runContext(
       'npm run bench',
-      ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : []),
-    ].join(' '),
-    machine: {
-      ...facts,
-      loadAverageAtEnd: os.loadavg(),
-      freeCores: { atStart: coresAtStart, atEnd: coresAtEnd },
-    },
-    trailhound: {
-      version,
-      commit,
-      sourcesChangedSinceCommit: changed !== undefined && changed.length > 0,
+      facts,
+      { atStart: coresAtStart, atEnd: coresAtEnd },
+      code,
       build,
-    },
+    ),
     memoryMeasuredBy: MEMORY_MEASURED_BY,
     dataset: parts.map(({ files: f, dir, ...rest }) => ({
       ...rest,
@@ -366,8 +354,7 @@ async function main(): Promise<void> {
       'QUICK RUN: a 10× smaller data set, for trying the script; these are not the benchmark figures.',
     );
   out.push(
-    `${facts.cpu}, ${facts.logicalCores} logical cores (${cores} available), ${dec(facts.memoryBytes / 2 ** 30)} GiB, Node ${facts.node}, ${facts.os}`,
-    `trailhound ${version} at ${commit?.slice(0, 12) ?? 'unknown commit'}${results.trailhound.sourcesChangedSinceCommit ? ' + uncommitted changes in src/' : ''}; dist ${build}`,
+    ...contextLines(results, cores),
     `peak RSS by ${results.memoryMeasuredBy}; MB = 10^6 bytes; wall time includes process start`,
     '',
     table(rows),
