@@ -100,11 +100,17 @@ export function collectSignals(
   }
 }
 
-/** A signal waiting for the end of its chunk; `e` is let go once the signal is folded away. */
+/**
+ * A signal of the chunk. Most are completed as they are placed, so their event can go at once;
+ * only the latest signal of a fold run may still be folded away, and it keeps its event (`e`)
+ * until it is either folded (`dropped`) or the chunk ends. Holding every event until the flush
+ * kept a whole chunk of parsed records alive at once (4,096, each up to `input.maxRecordBytes`).
+ */
 interface Pending {
   c: CompiledStatefulRule;
   e: Event | undefined;
   s: Signal;
+  dropped: boolean;
 }
 
 /**
@@ -206,12 +212,25 @@ export function createSignalBatcher(set: CompiledRuleSet, failures: RuleFailure[
     return specs.get(c);
   };
 
+  /** Completes `p` now (it stays in the chunk whatever comes later) and lets its event go. */
+  const keep = (p: Pending): void => {
+    const e = p.e as Event;
+    p.e = undefined;
+    try {
+      complete(p.c, e, p.s);
+      pending.push(p);
+    } catch (err) {
+      p.dropped = true;
+      failures.push(failure(p.c, e, err));
+    }
+  };
+
   /** Adds `p` to the chunk unless it folds into a signal already there. */
   const place = (p: Pending): void => {
     const spec = specOf(p.c);
     const fk = spec?.key(p.s);
     if (spec === undefined || fk === undefined) {
-      pending.push(p);
+      keep(p);
       return;
     }
     let byKey = folds.get(p.c);
@@ -219,7 +238,7 @@ export function createSignalBatcher(set: CompiledRuleSet, failures: RuleFailure[
     const f = byKey.get(fk);
     const t = p.s.time;
     if (f === undefined) {
-      pending.push(p);
+      keep(p);
       byKey.set(
         fk,
         spec.windowMs !== undefined || spec.bucketMs !== undefined
@@ -230,7 +249,7 @@ export function createSignalBatcher(set: CompiledRuleSet, failures: RuleFailure[
     }
     if (f.kind === 'keep') {
       if (spec.dormantMs !== undefined && t - f.max >= spec.dormantMs) {
-        pending.push(p);
+        keep(p);
         f.keep = p;
       } else {
         absorb(f.keep.s, p.s);
@@ -242,7 +261,7 @@ export function createSignalBatcher(set: CompiledRuleSet, failures: RuleFailure[
     const inRun =
       spec.bucketMs !== undefined || (t >= f.latest && t - f.start < (spec.windowMs as number));
     if (!inRun) {
-      pending.push(p);
+      keep(p);
       byKey.set(fk, { kind: 'run', first: p, last: undefined, start: t, latest: t });
       return;
     }
@@ -253,7 +272,9 @@ export function createSignalBatcher(set: CompiledRuleSet, failures: RuleFailure[
         f.first.s.amount = (f.first.s.amount ?? 0) + gone.s.amount;
       }
       gone.e = undefined;
+      gone.dropped = true;
     }
+    // The run's latest signal may still be folded away: its facts wait for the flush.
     pending.push(p);
     f.last = p;
     if (t > f.latest) f.latest = t;
@@ -266,7 +287,7 @@ export function createSignalBatcher(set: CompiledRuleSet, failures: RuleFailure[
       for (const c of rules) {
         try {
           const s = bareSignal(c, e);
-          if (s !== undefined) place({ c, e, s });
+          if (s !== undefined) place({ c, e, s, dropped: false });
         } catch (err) {
           failures.push(failure(c, e, err));
         }
@@ -278,7 +299,11 @@ export function createSignalBatcher(set: CompiledRuleSet, failures: RuleFailure[
     flush() {
       const out: Signal[] = [];
       for (const p of pending) {
-        if (p.e === undefined) continue;
+        if (p.dropped) continue;
+        if (p.e === undefined) {
+          out.push(p.s);
+          continue;
+        }
         try {
           complete(p.c, p.e, p.s);
           out.push(p.s);
