@@ -29,6 +29,7 @@ import { createStatefulStage } from '../engine/stateful.js';
 import { MemoryStore } from '../state/memory.js';
 import type { StateStore } from '../state/store.js';
 import type { WorkerInit, WorkerMessage, WorkerTask } from './worker.js';
+import { unpackSignals } from './signal-packet.js';
 
 /** At most this many problems are listed one by one in the summary; all are counted. */
 export const PROBLEMS_LISTED = 1000;
@@ -141,7 +142,7 @@ function startPool(
       workers.push(w);
       w.on('message', (msg: WorkerMessage) => {
         if ('signals' in msg) {
-          on.signals(msg.seq, msg.signals);
+          on.signals(msg.seq, unpackSignals(msg.signals));
           return;
         }
         if ('result' in msg) on.result(msg.seq, msg.result);

@@ -7,8 +7,8 @@ import type { Config } from '../config/schema.js';
 import { RULES } from '../rules/registry.js';
 import { decodeFile } from '../formats/detect.js';
 import type { InputFile } from '../sources/index.js';
-import type { Signal } from '../engine/rule.js';
 import { createProcessor, processDecoded, type EventFilters, type FileResult } from './process.js';
+import { packSignals, transferList, type SignalPacket } from './signal-packet.js';
 
 export interface WorkerInit {
   config: Config;
@@ -18,9 +18,12 @@ export interface WorkerTask {
   seq: number;
   file: InputFile;
 }
-/** From a worker, per task: chunks of signals as the file is read, then its result (or error). */
+/**
+ * From a worker, per task: chunks of signals as the file is read (packed, see signal-packet.ts),
+ * then its result (or error).
+ */
 export type WorkerMessage =
-  | { seq: number; signals: Signal[] }
+  | { seq: number; signals: SignalPacket }
   | { seq: number; result: FileResult }
   | { seq: number; error: string };
 
@@ -31,9 +34,13 @@ if (port === null) throw new Error('hunt worker started outside a worker thread'
 
 port.on('message', (task: WorkerTask) => {
   const post = (msg: WorkerMessage) => port.postMessage(msg);
-  processDecoded(decodeFile(task.file, proc.decode), proc, (signals) =>
-    post({ seq: task.seq, signals }),
-  ).then(
+  processDecoded(decodeFile(task.file, proc.decode), proc, (signals) => {
+    const packet = packSignals(signals);
+    port.postMessage(
+      { seq: task.seq, signals: packet } satisfies WorkerMessage,
+      transferList(packet),
+    );
+  }).then(
     (result) => post({ seq: task.seq, result }),
     (err: unknown) =>
       post({

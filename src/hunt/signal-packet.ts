@@ -1,0 +1,153 @@
+/**
+ * Signals packed for the trip from a worker thread to the stateful stage. Sent as they are, every
+ * signal is a small graph of objects (the signal, its origin, actor and facts) that the structured
+ * clone walks property by property on both threads, repeating the same long strings (a role ARN,
+ * a user agent, the file name) once per signal. A packet instead holds each distinct string once
+ * and everything else as numbers in two typed arrays, whose buffers are transferred, not copied.
+ * `unpackSignals(packSignals(s))` gives signals equal to `s`, with the same properties present.
+ */
+import type { FindingActor } from '../findings/finding.js';
+import type { Origin } from '../model/event.js';
+import type { Signal } from '../engine/rule.js';
+
+export interface SignalPacket {
+  count: number;
+  /** Every distinct string of the chunk, referred to by index. */
+  strings: string[];
+  /** Per signal: which optional parts are present, then string references and small counts. */
+  refs: Int32Array;
+  /** Per signal: times and other numbers. */
+  nums: Float64Array;
+}
+
+// Which optional parts a signal has (one bit each, in the order they are written).
+const VALUE = 1 << 0;
+const AMOUNT = 1 << 1;
+const STEPS = 1 << 2;
+const N = 1 << 3;
+const UNTIL = 1 << 4;
+const EVENT_ID = 1 << 5;
+const ACCOUNT = 1 << 6;
+const REGION = 1 << 7;
+const LINE = 1 << 8;
+const INDEX = 1 << 9;
+const ACTOR_FIELDS = ['arn', 'type', 'accessKeyId', 'sourceIp', 'userAgent'] as const;
+const ACTOR_SHIFT = 10;
+
+const FACT_STRING = 0;
+const FACT_NUMBER = 1;
+
+/** Packs a chunk of signals; the packet's typed arrays can be transferred (see `transferList`). */
+export function packSignals(signals: readonly Signal[]): SignalPacket {
+  const strings: string[] = [];
+  const index = new Map<string, number>();
+  const ref = (s: string): number => {
+    let i = index.get(s);
+    if (i === undefined) {
+      i = strings.length;
+      strings.push(s);
+      index.set(s, i);
+    }
+    return i;
+  };
+  const refs: number[] = [];
+  const nums: number[] = [];
+  for (const s of signals) {
+    let flags = 0;
+    if (s.value !== undefined) flags |= VALUE;
+    if (s.amount !== undefined) flags |= AMOUNT;
+    if (s.steps !== undefined) flags |= STEPS;
+    if (s.n !== undefined) flags |= N;
+    if (s.until !== undefined) flags |= UNTIL;
+    if (s.eventId !== undefined) flags |= EVENT_ID;
+    if (s.account !== undefined) flags |= ACCOUNT;
+    if (s.region !== undefined) flags |= REGION;
+    if (s.origin.line !== undefined) flags |= LINE;
+    if (s.origin.index !== undefined) flags |= INDEX;
+    for (let f = 0; f < ACTOR_FIELDS.length; f++)
+      if (s.actor[ACTOR_FIELDS[f] as keyof FindingActor] !== undefined)
+        flags |= 1 << (ACTOR_SHIFT + f);
+    refs.push(flags, ref(s.ruleId), ref(s.key), ref(s.origin.file));
+    nums.push(s.time);
+    if (s.value !== undefined) refs.push(ref(s.value));
+    if (s.amount !== undefined) nums.push(s.amount);
+    if (s.steps !== undefined) {
+      refs.push(s.steps.length);
+      for (const step of s.steps) refs.push(ref(step));
+    }
+    if (s.n !== undefined) nums.push(s.n);
+    if (s.until !== undefined) nums.push(s.until);
+    if (s.eventId !== undefined) refs.push(ref(s.eventId));
+    if (s.account !== undefined) refs.push(ref(s.account));
+    if (s.region !== undefined) refs.push(ref(s.region));
+    if (s.origin.line !== undefined) nums.push(s.origin.line);
+    if (s.origin.index !== undefined) nums.push(s.origin.index);
+    for (const field of ACTOR_FIELDS) {
+      const v = s.actor[field];
+      if (v !== undefined) refs.push(ref(v));
+    }
+    const keys = Object.keys(s.facts);
+    refs.push(keys.length);
+    for (const k of keys) {
+      const v = s.facts[k] as string | number;
+      if (typeof v === 'number') {
+        refs.push(ref(k), FACT_NUMBER);
+        nums.push(v);
+      } else {
+        refs.push(ref(k), FACT_STRING, ref(v));
+      }
+    }
+  }
+  return {
+    count: signals.length,
+    strings,
+    refs: Int32Array.from(refs),
+    nums: Float64Array.from(nums),
+  };
+}
+
+/** The buffers of a packet, to pass as `postMessage`'s transfer list. */
+export function transferList(p: SignalPacket): ArrayBuffer[] {
+  return [p.refs.buffer as ArrayBuffer, p.nums.buffer as ArrayBuffer];
+}
+
+/** The signals a packet holds, in order. */
+export function unpackSignals(p: SignalPacket): Signal[] {
+  const { strings, refs, nums } = p;
+  const out: Signal[] = new Array<Signal>(p.count);
+  let r = 0;
+  let n = 0;
+  const str = () => strings[refs[r++] as number] as string;
+  for (let i = 0; i < p.count; i++) {
+    const flags = refs[r++] as number;
+    const ruleId = str();
+    const key = str();
+    const origin: Origin = { file: str() };
+    const s: Signal = { ruleId, key, time: nums[n++] as number, facts: {}, origin, actor: {} };
+    if (flags & VALUE) s.value = str();
+    if (flags & AMOUNT) s.amount = nums[n++] as number;
+    if (flags & STEPS) {
+      const steps: string[] = new Array<string>(refs[r++] as number);
+      for (let k = 0; k < steps.length; k++) steps[k] = str();
+      s.steps = steps;
+    }
+    if (flags & N) s.n = nums[n++] as number;
+    if (flags & UNTIL) s.until = nums[n++] as number;
+    if (flags & EVENT_ID) s.eventId = str();
+    if (flags & ACCOUNT) s.account = str();
+    if (flags & REGION) s.region = str();
+    if (flags & LINE) origin.line = nums[n++] as number;
+    if (flags & INDEX) origin.index = nums[n++] as number;
+    for (let f = 0; f < ACTOR_FIELDS.length; f++)
+      if (flags & (1 << (ACTOR_SHIFT + f))) s.actor[ACTOR_FIELDS[f] as keyof FindingActor] = str();
+    const facts: Record<string, string | number> = {};
+    const count = refs[r++] as number;
+    for (let k = 0; k < count; k++) {
+      const name = str();
+      facts[name] = refs[r++] === FACT_NUMBER ? (nums[n++] as number) : str();
+    }
+    s.facts = facts;
+    out[i] = s;
+  }
+  return out;
+}
