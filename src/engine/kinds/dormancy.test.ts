@@ -137,6 +137,15 @@ describe('dormancyKind', () => {
     expect(days(h)).toEqual([35]);
   });
 
+  it('does not count the signals after a folded one as late because of its until', () => {
+    const h = harness({ latenessMs: DAY });
+    // A chunk: one signal stands for uses up to day 20; the next came from an event of day 2.
+    h.observe({ ...sig(0), n: 5, until: T0 + 20 * DAY }, sig(2, 'AKIAI44QH8DHBEXAMPLE'));
+    expect(h.stats.late).toBe(0);
+    h.observe(sig(0.5, 'AKIAI44QH8DHBEXAMPLE'));
+    expect(h.stats.late).toBe(1);
+  });
+
   it('does not fire for a key with no history', () => {
     const h = harness();
     h.observe(sig(500), sig(501, 'AKIAI44QH8DHBEXAMPLE'));

@@ -49,11 +49,12 @@ export const dormancyKind: KindFactory<DormancyRule> = (k) => {
 
   return {
     observe(s) {
+      // Lateness is judged on signal times alone (see first-seen.ts).
       if (s.time < newest - k.latenessMs) k.stats.late++;
+      if (s.time > newest) newest = s.time;
       // A folded signal (signals.ts) stands for later uses of the key up to `until`, none of
       // which came a dormant period after the one before it.
       const latest = s.until !== undefined && s.until > s.time ? s.until : s.time;
-      if (latest > newest) newest = latest;
       const stored = k.store.get<LastSeenState>(k.ns, s.key);
       if (stored === undefined) {
         k.store.set(k.ns, s.key, { last: latest } satisfies LastSeenState);

@@ -172,6 +172,15 @@ describe('firstSeenKind', () => {
     expect(fired(h)).toEqual([`${ALICE}:CA`]);
   });
 
+  it('does not count the signals after a folded one as late because of its until', () => {
+    const h = harness({ learningDays: 1, latenessMs: HOUR });
+    // A chunk: one signal stands for uses up to day 3; the next came from an event of day 1.
+    h.observe({ ...sig(0, 'US'), n: 9, until: T0 + 3 * DAY }, sig(1, 'DE', 'bob'));
+    expect(h.stats.late).toBe(0);
+    h.observe(sig(0.5, 'FR', 'bob'));
+    expect(h.stats.late).toBe(1);
+  });
+
   it('keeps the learning start in state, so a second run goes on from the first', () => {
     const store = new MemoryStore();
     const first = harness({ store });

@@ -69,10 +69,13 @@ export const firstSeenKind: KindFactory<FirstSeenRule> = (k) => {
 
   return {
     observe(s) {
+      // Lateness is judged on signal times alone: a folded signal's `until` is an event later in
+      // its chunk, and the chunk's next signals, whose first events came before that one, are
+      // not out of order.
       if (s.time < newest - k.latenessMs) k.stats.late++;
+      if (s.time > newest) newest = s.time;
       // A folded signal (signals.ts) stands for later uses of the same value up to `until`.
       const latest = s.until !== undefined && s.until > s.time ? s.until : s.time;
-      if (latest > newest) newest = latest;
       const value = s.value;
       // signals.ts gives every firstSeen signal a value; one without has nothing to learn.
       if (value === undefined) return;
