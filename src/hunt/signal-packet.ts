@@ -34,6 +34,10 @@ const INDEX = 1 << 9;
 const ACTOR_FIELDS = ['arn', 'type', 'accessKeyId', 'sourceIp', 'userAgent'] as const;
 const ACTOR_SHIFT = 10;
 
+/** Places (see `ref` in `packSignals`): 0-7 the signal's own strings, then the actor, then facts. */
+const ACTOR_PLACE = 8;
+const FACT_PLACE = ACTOR_PLACE + ACTOR_FIELDS.length;
+
 const FACT_STRING = 0;
 const FACT_NUMBER = 1;
 
@@ -41,13 +45,20 @@ const FACT_NUMBER = 1;
 export function packSignals(signals: readonly Signal[]): SignalPacket {
   const strings: string[] = [];
   const index = new Map<string, number>();
-  const ref = (s: string): number => {
+  // Consecutive signals mostly repeat the string of the one before in the same place (the rule,
+  // the file, the actor, a fact), so each place remembers its last string before the map is asked.
+  const lastString: (string | undefined)[] = [];
+  const lastRef: number[] = [];
+  const ref = (s: string, place: number): number => {
+    if (lastString[place] === s) return lastRef[place] as number;
     let i = index.get(s);
     if (i === undefined) {
       i = strings.length;
       strings.push(s);
       index.set(s, i);
     }
+    lastString[place] = s;
+    lastRef[place] = i;
     return i;
   };
   const refs: number[] = [];
@@ -67,34 +78,36 @@ export function packSignals(signals: readonly Signal[]): SignalPacket {
     for (let f = 0; f < ACTOR_FIELDS.length; f++)
       if (s.actor[ACTOR_FIELDS[f] as keyof FindingActor] !== undefined)
         flags |= 1 << (ACTOR_SHIFT + f);
-    refs.push(flags, ref(s.ruleId), ref(s.key), ref(s.origin.file));
+    refs.push(flags, ref(s.ruleId, 0), ref(s.key, 1), ref(s.origin.file, 2));
     nums.push(s.time);
-    if (s.value !== undefined) refs.push(ref(s.value));
+    if (s.value !== undefined) refs.push(ref(s.value, 3));
     if (s.amount !== undefined) nums.push(s.amount);
     if (s.steps !== undefined) {
       refs.push(s.steps.length);
-      for (const step of s.steps) refs.push(ref(step));
+      for (const step of s.steps) refs.push(ref(step, 4));
     }
     if (s.n !== undefined) nums.push(s.n);
     if (s.until !== undefined) nums.push(s.until);
-    if (s.eventId !== undefined) refs.push(ref(s.eventId));
-    if (s.account !== undefined) refs.push(ref(s.account));
-    if (s.region !== undefined) refs.push(ref(s.region));
+    if (s.eventId !== undefined) refs.push(ref(s.eventId, 5));
+    if (s.account !== undefined) refs.push(ref(s.account, 6));
+    if (s.region !== undefined) refs.push(ref(s.region, 7));
     if (s.origin.line !== undefined) nums.push(s.origin.line);
     if (s.origin.index !== undefined) nums.push(s.origin.index);
-    for (const field of ACTOR_FIELDS) {
-      const v = s.actor[field];
-      if (v !== undefined) refs.push(ref(v));
+    for (let f = 0; f < ACTOR_FIELDS.length; f++) {
+      const v = s.actor[ACTOR_FIELDS[f] as keyof FindingActor];
+      if (v !== undefined) refs.push(ref(v, ACTOR_PLACE + f));
     }
     const keys = Object.keys(s.facts);
     refs.push(keys.length);
-    for (const k of keys) {
+    for (let f = 0; f < keys.length; f++) {
+      const k = keys[f] as string;
       const v = s.facts[k] as string | number;
+      const place = FACT_PLACE + 2 * f;
       if (typeof v === 'number') {
-        refs.push(ref(k), FACT_NUMBER);
+        refs.push(ref(k, place), FACT_NUMBER);
         nums.push(v);
       } else {
-        refs.push(ref(k), FACT_STRING, ref(v));
+        refs.push(ref(k, place), FACT_STRING, ref(v, place + 1));
       }
     }
   }
