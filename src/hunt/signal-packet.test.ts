@@ -100,6 +100,17 @@ describe('signal packets', () => {
     expect(p.strings.length).toBe(4);
   });
 
+  it('grow past their first guess of how much a chunk takes', () => {
+    const facts = Object.fromEntries(
+      Array.from({ length: 60 }, (_, i) => [`f${i}`, i % 2 === 0 ? `v${i}` : i]),
+    );
+    const signals: Signal[] = [{ ...base, facts, steps: ['a', 'b', 'c'] }, base];
+    const expected = structuredClone(signals);
+    const p = packSignals(signals);
+    expect(p.refs.length).toBeGreaterThan(2 * 40);
+    expect(unpackSignals(viaPort(p))).toStrictEqual(expected);
+  });
+
   it('pack an empty chunk', () => {
     expect(unpackSignals(packSignals([]))).toStrictEqual([]);
   });

@@ -61,8 +61,9 @@ export function packSignals(signals: readonly Signal[]): SignalPacket {
     lastRef[place] = i;
     return i;
   };
-  const refs: number[] = [];
-  const nums: number[] = [];
+  // Most signals take 10-40 references and 1-5 numbers; the writers grow if that is low.
+  const refs = writer((n) => new Int32Array(n), signals.length * 40);
+  const nums = writer((n) => new Float64Array(n), signals.length * 3);
   for (const s of signals) {
     let flags = 0;
     if (s.value !== undefined) flags |= VALUE;
@@ -78,7 +79,10 @@ export function packSignals(signals: readonly Signal[]): SignalPacket {
     for (let f = 0; f < ACTOR_FIELDS.length; f++)
       if (s.actor[ACTOR_FIELDS[f] as keyof FindingActor] !== undefined)
         flags |= 1 << (ACTOR_SHIFT + f);
-    refs.push(flags, ref(s.ruleId, 0), ref(s.key, 1), ref(s.origin.file, 2));
+    refs.push(flags);
+    refs.push(ref(s.ruleId, 0));
+    refs.push(ref(s.key, 1));
+    refs.push(ref(s.origin.file, 2));
     nums.push(s.time);
     if (s.value !== undefined) refs.push(ref(s.value, 3));
     if (s.amount !== undefined) nums.push(s.amount);
@@ -104,18 +108,33 @@ export function packSignals(signals: readonly Signal[]): SignalPacket {
       const v = s.facts[k] as string | number;
       const place = FACT_PLACE + 2 * f;
       if (typeof v === 'number') {
-        refs.push(ref(k, place), FACT_NUMBER);
+        refs.push(ref(k, place));
+        refs.push(FACT_NUMBER);
         nums.push(v);
       } else {
-        refs.push(ref(k, place), FACT_STRING, ref(v, place + 1));
+        refs.push(ref(k, place));
+        refs.push(FACT_STRING);
+        refs.push(ref(v, place + 1));
       }
     }
   }
+  return { count: signals.length, strings, refs: refs.done(), nums: nums.done() };
+}
+
+/** A typed array written front to back, doubling when full; `done` gives what was written. */
+function writer<A extends Int32Array | Float64Array>(make: (length: number) => A, initial: number) {
+  let a = make(Math.max(16, initial));
+  let n = 0;
   return {
-    count: signals.length,
-    strings,
-    refs: Int32Array.from(refs),
-    nums: Float64Array.from(nums),
+    push(v: number): void {
+      if (n === a.length) {
+        const bigger = make(a.length * 2);
+        bigger.set(a);
+        a = bigger;
+      }
+      a[n++] = v;
+    },
+    done: (): A => a.slice(0, n) as A,
   };
 }
 
