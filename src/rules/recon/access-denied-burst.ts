@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { defineThresholdRule, knob } from '../../engine/rule.js';
 import type { JsonObject } from '../../model/event.js';
 import { basePriority, ctRecord, isAutomation, shift, USER_AGENTS } from '../lib.js';
+import { refused } from '../lib/denied.js';
 import { automationAssumption } from '../lib/ownership.js';
 import {
   anyFact,
@@ -40,20 +41,6 @@ const knobs = {
     'Leave out calls the AWS Management Console makes for a signed-in user: console pages load panels the user may not be allowed to see.',
   ),
 };
-
-/**
- * Error codes services use for "not allowed": query-protocol services write AccessDenied, JSON
- * ones AccessDeniedException, EC2 UnauthorizedOperation (`Client.` prefixed in CloudTrail), SNS
- * AuthorizationError.
- */
-const DENIED = new Set([
-  'AccessDenied',
-  'AccessDeniedException',
-  'UnauthorizedOperation',
-  'Client.UnauthorizedOperation',
-  'AuthorizationError',
-  'AuthorizationErrorException',
-]);
 
 const STOLEN_SESSION: JsonObject = {
   type: 'AssumedRole',
@@ -253,8 +240,7 @@ export default defineThresholdRule({
     const e = asApi(ev);
     return (
       e !== undefined &&
-      e.errorCode !== undefined &&
-      DENIED.has(e.errorCode) &&
+      refused(e) &&
       !serviceCall(e) &&
       !isAutomation(e, ctx.org) &&
       !(ctx.knobs.ignoreConsole && consoleCall(e))
