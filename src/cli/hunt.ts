@@ -16,9 +16,10 @@ import { prepareSend, sendFindings } from './sinks.js';
 import { PRIORITIES, type Config, type Priority } from '../config/schema.js';
 import { TrailhoundError } from '../errors.js';
 import { PRIORITY_RANK } from '../findings/build.js';
+import type { Finding } from '../findings/finding.js';
 import { visibleFindings } from '../findings/suppress.js';
 import { resolveChangePaths } from '../config/suppressions.js';
-import { hunt } from '../hunt/run.js';
+import { huntStream, type HuntOptions } from '../hunt/run.js';
 import { openStateStore } from '../state/index.js';
 import { RULES } from '../rules/registry.js';
 import { createProgress } from '../sinks/progress.js';
@@ -153,7 +154,7 @@ export async function runOptions(
   /** The configuration file read, if any; named in warnings about its suppressions. */
   configFile: string | undefined;
   workers: number | undefined;
-  filters: NonNullable<Parameters<typeof hunt>[0]['filters']>;
+  filters: NonNullable<HuntOptions['filters']>;
 }> {
   const loaded = await loadConfig(flags.config);
   // List and snapshot paths in the config are relative to its folder; workers get them absolute.
@@ -173,7 +174,7 @@ export async function runOptions(
         `--workers: expected a whole number from 1 to 256; found "${flags.workers}"`,
       );
   }
-  const filters: NonNullable<Parameters<typeof hunt>[0]['filters']> = {};
+  const filters: NonNullable<HuntOptions['filters']> = {};
   if (flags.since !== undefined) filters.since = parseTimeFlag('--since', flags.since);
   if (flags.until !== undefined) filters.until = parseTimeFlag('--until', flags.until);
   if (filters.since !== undefined && filters.until !== undefined && filters.since > filters.until)
@@ -206,7 +207,7 @@ async function runHunt(paths: string[], flags: HuntFlags): Promise<number> {
   const started = performance.now();
   let progress: ReturnType<typeof createProgress> | undefined;
 
-  const huntOpts: Parameters<typeof hunt>[0] = {
+  const huntOpts: HuntOptions = {
     inputs: paths,
     config,
     registry: RULES,
@@ -225,22 +226,46 @@ async function runHunt(paths: string[], flags: HuntFlags): Promise<number> {
   const alertSinks = flags.send ? prepareSend(config) : undefined;
   const store = openStateStore(flags.state);
   huntOpts.state = store;
-  let result;
+  let run;
   try {
-    result = await hunt(huntOpts);
+    run = await huntStream(huntOpts);
   } finally {
     progress?.stop();
-    // hunt() checkpoints what it learned; closing without a checkpoint keeps the last good state.
+    // The hunt checkpoints what it learned; closing without a checkpoint keeps the last good state.
     store.close();
   }
-  const { findings, summary } = result;
-  if (alertSinks !== undefined) {
-    const sent = await sendFindings(alertSinks, findings);
+  const { summary } = run;
+  const failAt = flags.failOn === undefined ? undefined : PRIORITY_RANK[flags.failOn];
+  let failing = false;
+  const toAlert: Finding[] = [];
+  // Findings are built as the output takes them; alerts and --fail-on see the unsuppressed ones.
+  function* watched(findings: Iterable<Finding>): Generator<Finding> {
+    for (const f of findings) {
+      if (f.suppressed === null) {
+        if (alertSinks !== undefined) toAlert.push(f);
+        if (failAt !== undefined && PRIORITY_RANK[f.priority] >= failAt) failing = true;
+      }
+      yield f;
+    }
+  }
+  const send = async () => {
+    if (alertSinks === undefined) return;
+    const sent = await sendFindings(alertSinks, toAlert);
     summary.alerts = sent.alerts;
     process.stderr.write(sent.stderr);
-  }
+  };
+  // `table` and `json` print the summary, alerts included, beside the findings: gather them and
+  // send first. The other formats write each finding as it is built, and alerts go out after.
+  const gathered = format === 'table' || format === 'json';
   // Suppressed findings are left out of the output, not of the summary, unless asked for.
-  const shown = visibleFindings(findings, flags.showSuppressed === true);
+  let findings: Iterable<Finding> = visibleFindings(
+    watched(run.findings),
+    flags.showSuppressed === true,
+  );
+  if (gathered) {
+    findings = [...findings];
+    await send();
+  }
 
   const color = format === 'table' && flags.color && stdoutTTY && !process.env.NO_COLOR;
   // ocsf and asff carry each rule's response steps; asff may have to leave findings out.
@@ -249,20 +274,25 @@ async function runHunt(paths: string[], flags: HuntFlags): Promise<number> {
     onWarning: (message) => process.stderr.write(`trailhound: ${message}\n`),
   };
   if (flags.asffAccount !== undefined) formatOpts.asff = { defaultAccount: flags.asffAccount };
-  if (flags.out !== undefined) {
-    const out = createWriteStream(flags.out);
-    await once(out, 'open').catch((err: unknown) => {
-      throw new TrailhoundError(
-        'usage',
-        `--out: cannot write ${flags.out}: ${(err as Error).message}`,
-      );
-    });
-    await writeOutput(shown, summary, { format, out, color: false, ...formatOpts });
-    out.end();
-    await once(out, 'finish');
-  } else {
-    await writeOutput(shown, summary, { format, out: process.stdout, color, ...formatOpts });
+  try {
+    if (flags.out !== undefined) {
+      const out = createWriteStream(flags.out);
+      await once(out, 'open').catch((err: unknown) => {
+        throw new TrailhoundError(
+          'usage',
+          `--out: cannot write ${flags.out}: ${(err as Error).message}`,
+        );
+      });
+      await writeOutput(findings, summary, { format, out, color: false, ...formatOpts });
+      out.end();
+      await once(out, 'finish');
+    } else {
+      await writeOutput(findings, summary, { format, out: process.stdout, color, ...formatOpts });
+    }
+  } finally {
+    run.close();
   }
+  if (!gathered) await send();
   if (format !== 'table' || flags.out !== undefined) {
     if (stderrTTY)
       process.stderr.write(renderSummary(summary, flags.color && !process.env.NO_COLOR));
@@ -274,9 +304,6 @@ async function runHunt(paths: string[], flags: HuntFlags): Promise<number> {
 
   const problems = summary.skipped.total + summary.warnings.total;
   if (flags.strict && problems > 0) return 3;
-  if (flags.failOn !== undefined) {
-    const min = PRIORITY_RANK[flags.failOn];
-    if (findings.some((f) => f.suppressed === null && PRIORITY_RANK[f.priority] >= min)) return 1;
-  }
+  if (failing) return 1;
   return 0;
 }

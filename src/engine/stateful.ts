@@ -17,6 +17,8 @@ export interface StatefulOptions {
   /** Out-of-order tolerance in event time (default 30 minutes: CloudTrail delivers within ~15). */
   latenessMs?: number;
   maxEvidence: number;
+  /** Takes each hit as it is made; `finish` then returns none. By default hits are kept for it. */
+  onHit?: (hit: Hit) => void;
 }
 
 export interface StatefulStats {
@@ -30,7 +32,10 @@ export interface StatefulStats {
 
 export interface StatefulStage {
   observe(signals: readonly Signal[]): void;
-  /** Ends the input: evaluators report what is pending; returns every hit of the run. */
+  /**
+   * Ends the input: evaluators report what is pending; returns every hit of the run (none when
+   * `onHit` took them).
+   */
   finish(): Hit[];
   stats(): StatefulStats;
 }
@@ -44,13 +49,14 @@ export function createStatefulStage(
   opts: StatefulOptions,
 ): StatefulStage {
   const hits: Hit[] = [];
+  const keep = opts.onHit ?? ((h: Hit) => hits.push(h));
   const stats = { evicted: 0, late: 0 };
   const failures: StatefulStats['failures'] = [];
   const evaluators = new Map<string, KindEvaluator>();
 
   const toHit = (c: CompiledStatefulRule, g: Group): void => {
     try {
-      hits.push({
+      keep({
         ruleId: c.rule.id,
         key: g.key,
         priority: c.rule.priorityOf?.(g, c.ctx) ?? c.priority,

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { configSchema } from '../config/schema.js';
 import { compileRules } from '../engine/compile.js';
 import { defineApiRule, type Rule } from '../engine/rule.js';
-import { buildFindings, findingId, foldHits } from './build.js';
+import { findingId, foldHits } from './build.js';
+import { buildFindings } from './spool.js';
 import type { Hit } from './finding.js';
 
 const rule = defineApiRule({

@@ -59,8 +59,7 @@ export function foldHits(hits: readonly Hit[], opts: BuildOptions): Hit[] {
   const sorted = [...hits].sort(compareHits);
   const groups = new Map<string, Hit>();
   for (const h of sorted) {
-    const windowStart = Math.floor(h.time / opts.windowMs) * opts.windowMs;
-    const gk = `${h.ruleId}\u0000${h.key}\u0000${windowStart}`;
+    const gk = `${h.ruleId}\u0000${h.key}\u0000${windowOf(h.time, opts.windowMs)}`;
     const g = groups.get(gk);
     if (g === undefined) {
       const copy: Hit = { ...h, eventIds: [...h.eventIds], origins: [...h.origins] };
@@ -101,77 +100,83 @@ export interface BuildOptions {
   maxEvidence: number;
 }
 
-/** Groups hits into findings, ordered by first time, then priority (highest first), rule and id. */
-export function buildFindings(
+/** Start of the tumbling window (aligned to the epoch) that `time` falls in. */
+export function windowOf(time: number, windowMs: number): number {
+  return Math.floor(time / windowMs) * windowMs;
+}
+
+/**
+ * The finding one group of hits stands for: `hits` share rule, key and window and come in
+ * `compareHits` order. Undefined when the rule is not in the set.
+ */
+export function findingOf(
+  windowStart: number,
   hits: readonly Hit[],
   rules: CompiledRuleSet,
   opts: BuildOptions,
-): Finding[] {
-  const sorted = [...hits].sort(compareHits);
-  const groups = new Map<string, { windowStart: number; hits: Hit[] }>();
-  for (const h of sorted) {
-    const windowStart = Math.floor(h.time / opts.windowMs) * opts.windowMs;
-    const gk = `${h.ruleId}\u0000${h.key}\u0000${windowStart}`;
-    let g = groups.get(gk);
-    if (g === undefined) groups.set(gk, (g = { windowStart, hits: [] }));
-    g.hits.push(h);
-  }
-  const findings: Finding[] = [];
-  for (const { windowStart, hits: gh } of groups.values()) {
-    const first = gh[0] as Hit;
-    const compiled = rules.byId.get(first.ruleId);
-    if (compiled === undefined) continue;
-    const rule = compiled.rule;
-    let priority: Priority = first.priority;
-    let last = first.lastTime ?? first.time;
-    let count = 0;
-    const eventIds: string[] = [];
-    const origins: string[] = [];
-    let actions: string[] | undefined = first.actions === undefined ? undefined : [];
-    for (const h of gh) {
-      actions = mergeActions(actions, h.actions, opts.maxEvidence);
-      if (PRIORITY_RANK[h.priority] > PRIORITY_RANK[priority]) priority = h.priority;
-      last = Math.max(last, h.lastTime ?? h.time);
-      count += h.count;
-      for (const id of h.eventIds) {
-        if (eventIds.length < opts.maxEvidence) eventIds.push(id);
-      }
-      for (const o of h.origins) {
-        if (origins.length < opts.maxEvidence) origins.push(formatOrigin(o));
-      }
+): Finding | undefined {
+  const first = hits[0];
+  if (first === undefined) return undefined;
+  const compiled = rules.byId.get(first.ruleId);
+  if (compiled === undefined) return undefined;
+  const rule = compiled.rule;
+  let priority: Priority = first.priority;
+  let last = first.lastTime ?? first.time;
+  let count = 0;
+  const eventIds: string[] = [];
+  const origins: string[] = [];
+  let actions: string[] | undefined = first.actions === undefined ? undefined : [];
+  for (const h of hits) {
+    actions = mergeActions(actions, h.actions, opts.maxEvidence);
+    if (PRIORITY_RANK[h.priority] > PRIORITY_RANK[priority]) priority = h.priority;
+    last = Math.max(last, h.lastTime ?? h.time);
+    count += h.count;
+    for (const id of h.eventIds) {
+      if (eventIds.length < opts.maxEvidence) eventIds.push(id);
     }
-    // A match rule's summary describes one event; say how many the finding stands for, however
-    // they were spread over files. A stateful group's summary states its own count.
-    const several = rule.kind === 'match' ? count > 1 : gh.length > 1;
-    const summary = several
-      ? `${first.summary} (${count} matching events in this window)`
-      : first.summary;
-    const finding: Finding = {
-      id: findingId(rule.id, first.key, windowStart),
-      rule: { id: rule.id, title: rule.title },
-      matrix: { category: rule.category, row: rule.row },
-      priority,
-      mitre: [...rule.mitre],
-      time: { first: iso(first.time), last: iso(last) },
-      account: first.account ?? null,
-      region: first.region ?? null,
-      actor: first.actor,
-      summary,
-      evidence: { count, eventIds, origins },
-      suppressed: null,
-    };
-    // Every event contributes one origin, so fewer origins than events means the list was capped.
-    if (count > origins.length) finding.evidence.truncated = true;
-    if (first.figures !== undefined) finding.evidence.figures = first.figures;
-    if (actions !== undefined) finding.evidence.actions = actions.sort();
-    if (compiled.assumptions.length > 0) finding.assumptions = [...compiled.assumptions];
-    findings.push(finding);
+    for (const o of h.origins) {
+      if (origins.length < opts.maxEvidence) origins.push(formatOrigin(o));
+    }
   }
-  return findings.sort(compareFindings);
+  // A match rule's summary describes one event; say how many the finding stands for, however
+  // they were spread over files. A stateful group's summary states its own count.
+  const several = rule.kind === 'match' ? count > 1 : hits.length > 1;
+  const summary = several
+    ? `${first.summary} (${count} matching events in this window)`
+    : first.summary;
+  const finding: Finding = {
+    id: findingId(rule.id, first.key, windowStart),
+    rule: { id: rule.id, title: rule.title },
+    matrix: { category: rule.category, row: rule.row },
+    priority,
+    mitre: [...rule.mitre],
+    time: { first: iso(first.time), last: iso(last) },
+    account: first.account ?? null,
+    region: first.region ?? null,
+    actor: first.actor,
+    summary,
+    evidence: { count, eventIds, origins },
+    suppressed: null,
+  };
+  // Every event contributes one origin, so fewer origins than events means the list was capped.
+  if (count > origins.length) finding.evidence.truncated = true;
+  if (first.figures !== undefined) finding.evidence.figures = first.figures;
+  if (actions !== undefined) finding.evidence.actions = actions.sort();
+  if (compiled.assumptions.length > 0) finding.assumptions = [...compiled.assumptions];
+  return finding;
 }
 
+/**
+ * Output order of findings: first time, then priority (highest first), rule and id. Times are
+ * compared as instants: `time.first` drops a zero fraction (`…:00Z`), so comparing the strings
+ * would put `…:00.500Z` before `…:00Z`.
+ */
 export function compareFindings(a: Finding, b: Finding): number {
-  if (a.time.first !== b.time.first) return a.time.first < b.time.first ? -1 : 1;
+  if (a.time.first !== b.time.first) {
+    const ta = Date.parse(a.time.first);
+    const tb = Date.parse(b.time.first);
+    if (ta !== tb) return ta - tb;
+  }
   const pr = PRIORITY_RANK[b.priority] - PRIORITY_RANK[a.priority];
   if (pr !== 0) return pr;
   if (a.rule.id !== b.rule.id) return a.rule.id < b.rule.id ? -1 : 1;

@@ -6,7 +6,8 @@ import { configSchema } from '../config/schema.js';
 import { compileRules } from '../engine/compile.js';
 import { defineApiRule, type Rule } from '../engine/rule.js';
 import { TrailhoundError } from '../errors.js';
-import { buildFindings, foldHits } from './build.js';
+import { foldHits } from './build.js';
+import { buildFindings } from './spool.js';
 import {
   actionAllowed,
   actorArns,

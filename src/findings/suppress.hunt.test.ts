@@ -51,7 +51,11 @@ const DEPLOYS = JSON.stringify(
   2,
 );
 
-async function render(findings: Finding[], r: HuntResult, format: OutputFormat): Promise<string> {
+async function render(
+  findings: Iterable<Finding>,
+  r: HuntResult,
+  format: OutputFormat,
+): Promise<string> {
   let text = '';
   const out = new Writable({
     write(chunk: Buffer, _enc, done) {

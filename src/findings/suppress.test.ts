@@ -243,7 +243,10 @@ describe('visibleFindings', () => {
   it('hides suppressed findings unless asked to show them', () => {
     const shown = finding({ id: 'shown' });
     const hidden = finding({ id: 'hidden', suppressed: { by: 'change', ticket: 'CHG-1' } });
-    expect(visibleFindings([shown, hidden], false).map((f) => f.id)).toEqual(['shown']);
-    expect(visibleFindings([shown, hidden], true).map((f) => f.id)).toEqual(['shown', 'hidden']);
+    expect([...visibleFindings([shown, hidden], false)].map((f) => f.id)).toEqual(['shown']);
+    expect([...visibleFindings([shown, hidden], true)].map((f) => f.id)).toEqual([
+      'shown',
+      'hidden',
+    ]);
   });
 });

@@ -51,13 +51,34 @@ export function applySuppressions(
   findings: readonly Finding[],
   opts: SuppressOptions,
 ): SuppressResult {
+  const s = createSuppressor(opts);
+  const out = findings.map((f) => s.mark(f));
+  return { findings: out, warnings: s.warnings() };
+}
+
+export interface Suppressor {
+  /** The finding, marked if suppressed, with the changes it partly overlaps. */
+  mark(f: Finding): Finding;
+  /** One `suppression-expired` warning per expired entry, counting the findings marked so far. */
+  warnings(): InputProblem[];
+}
+
+/**
+ * `applySuppressions` one finding at a time, for findings written as they are built.
+ *
+ * @example
+ * const s = createSuppressor({ config, windows, now: Date.now() });
+ * for (const f of built) write(s.mark(f));
+ * summaryWarnings.push(...s.warnings());
+ */
+export function createSuppressor(opts: SuppressOptions): Suppressor {
   const compiled = opts.config.suppressions.map(compileSuppression);
   const active = compiled.filter((s) => s.expiresAt >= opts.now);
   const expired = compiled.filter((s) => s.expiresAt < opts.now);
   const wouldHave = new Map<CompiledSuppression, number>();
   const windows = opts.windows ?? [];
 
-  const out = findings.map((f): Finding => {
+  const mark = (f: Finding): Finding => {
     let suppressed = f.suppressed;
     if (suppressed === null) {
       const s = active.find((x) => x.matches(f));
@@ -75,22 +96,23 @@ export function applySuppressions(
     if (c.partial.length > 0) next.changes = c.partial;
     else delete next.changes;
     return next;
-  });
+  };
 
-  const warnings = expired.map((s): InputProblem => {
-    const n = wouldHave.get(s) ?? 0;
-    const effect =
-      n === 0
-        ? 'no finding of this run matches it'
-        : `${n} ${n === 1 ? 'finding' : 'findings'} it matches ${n === 1 ? 'is' : 'are'} reported`;
-    return {
-      code: 'suppression-expired',
-      severity: 'warning',
-      file: opts.configFile ?? 'configuration',
-      reason: `suppressions[${s.index}] (rule ${s.entry.rule}: ${s.entry.reason}) expired on ${s.entry.expires} and no longer applies; ${effect}`,
-    };
-  });
-  return { findings: out, warnings };
+  const warnings = () =>
+    expired.map((s): InputProblem => {
+      const n = wouldHave.get(s) ?? 0;
+      const effect =
+        n === 0
+          ? 'no finding of this run matches it'
+          : `${n} ${n === 1 ? 'finding' : 'findings'} it matches ${n === 1 ? 'is' : 'are'} reported`;
+      return {
+        code: 'suppression-expired',
+        severity: 'warning',
+        file: opts.configFile ?? 'configuration',
+        reason: `suppressions[${s.index}] (rule ${s.entry.rule}: ${s.entry.reason}) expired on ${s.entry.expires} and no longer applies; ${effect}`,
+      };
+    });
+  return { mark, warnings };
 }
 
 function compileSuppression(entry: Suppression, index: number): CompiledSuppression {
@@ -141,6 +163,9 @@ export function inBlocks(blocks: readonly ParsedCidr[], value: string | undefine
  * @example
  * await writeOutput(visibleFindings(findings, flags.showSuppressed === true), summary, out);
  */
-export function visibleFindings(findings: readonly Finding[], showSuppressed: boolean): Finding[] {
-  return showSuppressed ? [...findings] : findings.filter((f) => f.suppressed === null);
+export function* visibleFindings(
+  findings: Iterable<Finding>,
+  showSuppressed: boolean,
+): Generator<Finding> {
+  for (const f of findings) if (showSuppressed || f.suppressed === null) yield f;
 }

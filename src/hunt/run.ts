@@ -9,10 +9,11 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Config, Priority } from '../config/schema.js';
 import type { Rule, Signal } from '../engine/rule.js';
-import { buildFindings, PRIORITY_RANK } from '../findings/build.js';
+import { PRIORITY_RANK } from '../findings/build.js';
 import { loadChangeFeeds } from '../findings/changes.js';
-import { applySuppressions } from '../findings/suppress.js';
-import type { Finding, Hit } from '../findings/finding.js';
+import { createHitSpool } from '../findings/spool.js';
+import { createSuppressor } from '../findings/suppress.js';
+import type { Finding } from '../findings/finding.js';
 import { decodeFile, decodeStream } from '../formats/detect.js';
 import type { InputProblem } from '../formats/types.js';
 import { expandInputs, type InputFile } from '../sources/index.js';
@@ -59,6 +60,18 @@ export interface HuntOptions {
 export interface HuntResult {
   findings: Finding[];
   summary: RunSummary;
+}
+
+export interface HuntStream {
+  /**
+   * The findings in output order, built one at a time as they are read (see src/findings/spool.ts),
+   * suppressions marked and `minPriority` applied. Read it once. The summary's finding counts,
+   * suppression warnings and elapsed time are complete when it ends.
+   */
+  findings: Generator<Finding, void, undefined>;
+  summary: RunSummary;
+  /** Frees what the findings are built from; needed only when `findings` is not read to its end. */
+  close(): void;
 }
 
 const compiledWorker = ((): URL | undefined => {
@@ -246,8 +259,21 @@ function addProblem(s: RunSummary, p: InputProblem): void {
   else s.problemsOmitted++;
 }
 
-/** Runs a hunt. Throws only for problems with the options; bad input is reported in the summary. */
+/**
+ * Runs a hunt and returns every finding at once. Throws only for problems with the options; bad
+ * input is reported in the summary. For output written while findings are built, `huntStream`.
+ */
 export async function hunt(opts: HuntOptions): Promise<HuntResult> {
+  const run = await huntStream(opts);
+  const findings = [...run.findings];
+  return { findings, summary: run.summary };
+}
+
+/**
+ * Runs a hunt over all input; the findings are then built as the caller reads them, so memory does
+ * not grow with their number. Throws only for problems with the options.
+ */
+export async function huntStream(opts: HuntOptions): Promise<HuntStream> {
   const started = performance.now();
   const filters = opts.filters ?? {};
   const proc = createProcessor(opts.registry, opts.config, filters);
@@ -261,8 +287,17 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
   const { problems: sourceProblems, notices } = expanded;
   const files = inTimeOrder(expanded.files);
   const store = opts.state ?? new MemoryStore();
+  const spool = createHitSpool(proc.rules, {
+    windowMs: opts.config.findings.windowMinutes * 60_000,
+    maxEvidence: opts.config.findings.maxEvidence,
+  });
+  // A run that only learns keeps no hits.
+  const learnOnly = opts.learnOnly === true;
   const stage = createStatefulStage(proc.rules, store, {
     maxEvidence: opts.config.findings.maxEvidence,
+    onHit: (h) => {
+      if (!learnOnly) spool.add(h);
+    },
   });
 
   const summary = newSummary(1);
@@ -273,7 +308,6 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
     addProblem(summary, p);
     summary.files.skipped++;
   }
-  const hits: Hit[] = [];
   const absorb = (r: FileResult) => {
     const fileLevelSkip = r.problems.some(
       (p) => p.severity === 'skip' && p.line === undefined && p.index === undefined,
@@ -287,7 +321,7 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
     summary.flowStatus.nodata += r.nodata;
     summary.flowStatus.skipdata += r.skipdata;
     for (const p of r.problems) addProblem(summary, p);
-    for (const h of r.hits) hits.push(h);
+    if (!learnOnly) for (const h of r.hits) spool.add(h);
   };
 
   const diskFiles = files.filter((f) => f.path !== '-');
@@ -330,30 +364,34 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
     opts.onProgress?.(filesDone, files.length, eventsSoFar);
   };
 
-  if (workerCount > 1) {
-    const seqs = files.map((f, i) => (f.path === '-' ? -1 : i)).filter((i) => i >= 0);
-    const init: WorkerInit = { config: opts.config, filters };
-    pool = startPool(
-      seqs.map((i) => files[i] as InputFile),
-      workerCount,
-      init,
-      {
-        signals: (k, s) => onSignals(seqs[k] as number, s),
-        result: (k, r) => onResult(seqs[k] as number, r),
-        mayStart: (k) => (seqs[k] as number) < nextForStage + lookahead,
-      },
-    );
-    await pool.done;
-    pool = undefined;
-  }
-  for (let i = nextForStage; i < files.length; i++) {
-    const f = files[i] as InputFile;
-    if (finished.has(i) || i < nextForStage) continue;
-    onResult(i, await processOnMain(f, proc, (s) => onSignals(i, s), opts.stdin));
-  }
+  try {
+    if (workerCount > 1) {
+      const seqs = files.map((f, i) => (f.path === '-' ? -1 : i)).filter((i) => i >= 0);
+      const init: WorkerInit = { config: opts.config, filters };
+      pool = startPool(
+        seqs.map((i) => files[i] as InputFile),
+        workerCount,
+        init,
+        {
+          signals: (k, s) => onSignals(seqs[k] as number, s),
+          result: (k, r) => onResult(seqs[k] as number, r),
+          mayStart: (k) => (seqs[k] as number) < nextForStage + lookahead,
+        },
+      );
+      await pool.done;
+      pool = undefined;
+    }
+    for (let i = nextForStage; i < files.length; i++) {
+      const f = files[i] as InputFile;
+      if (finished.has(i) || i < nextForStage) continue;
+      onResult(i, await processOnMain(f, proc, (s) => onSignals(i, s), opts.stdin));
+    }
 
-  const stageHits = stage.finish();
-  for (const h of stageHits) hits.push(h);
+    stage.finish();
+  } catch (err) {
+    spool.close();
+    throw err;
+  }
   store.checkpoint();
   const st = stage.stats();
   summary.state = { store: store.kind, tracked: st.tracked, evicted: st.evicted, late: st.late };
@@ -366,31 +404,27 @@ export async function hunt(opts: HuntOptions): Promise<HuntResult> {
     });
   }
 
-  if (opts.learnOnly === true) hits.length = 0;
-  let findings = buildFindings(hits, proc.rules, {
-    windowMs: opts.config.findings.windowMinutes * 60_000,
-    maxEvidence: opts.config.findings.maxEvidence,
-  });
-  const marked = applySuppressions(findings, {
+  const suppressor = createSuppressor({
     config: opts.config,
     windows: feeds.windows,
     now: Date.now(),
     configFile: opts.configFile,
   });
-  findings = marked.findings;
-  for (const p of [...feeds.problems, ...marked.warnings]) addProblem(summary, p);
-  if (opts.minPriority !== undefined) {
-    const min = PRIORITY_RANK[opts.minPriority];
-    findings = findings.filter((f) => PRIORITY_RANK[f.priority] >= min);
+  const min = opts.minPriority === undefined ? 0 : PRIORITY_RANK[opts.minPriority];
+  function* findings(): Generator<Finding, void, undefined> {
+    for (const built of spool.findings()) {
+      const f = suppressor.mark(built);
+      if (PRIORITY_RANK[f.priority] < min) continue;
+      summary.findings.total++;
+      summary.findings.byPriority[f.priority]++;
+      if (f.suppressed !== null) summary.findings.suppressed++;
+      yield f;
+    }
+    for (const p of [...feeds.problems, ...suppressor.warnings()]) addProblem(summary, p);
+    summary.elapsedMs = Math.round(performance.now() - started);
+    const events = summary.events.api + summary.events.flow;
+    summary.eventsPerSecond =
+      summary.elapsedMs > 0 ? Math.round((events * 1000) / summary.elapsedMs) : events;
   }
-  for (const f of findings) {
-    summary.findings.total++;
-    summary.findings.byPriority[f.priority]++;
-    if (f.suppressed !== null) summary.findings.suppressed++;
-  }
-  summary.elapsedMs = Math.round(performance.now() - started);
-  const events = summary.events.api + summary.events.flow;
-  summary.eventsPerSecond =
-    summary.elapsedMs > 0 ? Math.round((events * 1000) / summary.elapsedMs) : events;
-  return { findings, summary };
+  return { findings: findings(), summary, close: () => spool.close() };
 }

@@ -1,8 +1,10 @@
 /**
- * Sinks: where findings go once the run is over. One module per format (`table`, `jsonl`, `json`,
+ * Sinks: where findings go as the run builds them. One module per format (`table`, `jsonl`, `json`,
  * `csv`, and the standard formats `ocsf` and `asff`) and one entry point, `writeOutput`, that picks
  * the format and writes to the stream it is given, honouring back-pressure. The caller owns the
- * stream: it is neither opened nor ended here.
+ * stream: it is neither opened nor ended here. Findings may be any iterable, read once: `jsonl`,
+ * `csv`, `ocsf` and `asff` write each as it comes, so a run's memory does not grow with them;
+ * `table` and `json` print the run summary with the findings, so they gather all of them first.
  * The human-readable run summary (`renderSummary`) and the progress bar live here too; only the
  * `table` format puts anything but findings on `out`.
  */
@@ -46,13 +48,14 @@ export interface OutputOptions {
 const DEFAULT_WIDTH = 160;
 
 /**
- * Writes findings (and, for `table` and `json`, the run summary) in the chosen format.
+ * Writes findings (and, for `table` and `json`, the run summary) in the chosen format. For `table`
+ * and `json`, the summary is read after the findings, so it may be completed while they are read.
  *
  * @example
  * await writeOutput(findings, summary, { format: 'jsonl', out: process.stdout, color: false });
  */
 export async function writeOutput(
-  findings: Finding[],
+  findings: Iterable<Finding>,
   summary: RunSummary,
   opts: OutputOptions,
 ): Promise<void> {
@@ -62,12 +65,13 @@ export async function writeOutput(
         ? (opts.out as { columns?: number }).columns
         : undefined;
       const width = opts.width ?? (columns !== undefined && columns > 0 ? columns : DEFAULT_WIDTH);
-      return writeAll(opts.out, [renderTable(findings, summary, { color: opts.color, width })]);
+      const all = [...findings];
+      return writeAll(opts.out, [renderTable(all, summary, { color: opts.color, width })]);
     }
     case 'jsonl':
       return writeAll(opts.out, jsonlLines(findings));
     case 'json':
-      return writeAll(opts.out, [renderJson(findings, summary)]);
+      return writeAll(opts.out, [renderJson([...findings], summary)]);
     case 'csv':
       return writeAll(opts.out, csvLines(findings));
     case 'ocsf':
