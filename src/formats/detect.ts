@@ -54,14 +54,25 @@ const INFLATE_CHUNK = 256 * 1024;
  *   if (d.type === 'cloudtrail') console.log(d.record.eventName, d.origin);
  */
 export async function* decodeFile(file: InputFile, opts: DecodeOptions): AsyncGenerator<Decoded> {
+  for await (const batch of decodeFileBatches(file, opts)) yield* batch;
+}
+
+/**
+ * `decodeFile` in batches: what each chunk of the file decodes to, in order. Hot loops use it, so
+ * a record costs no trip through the async iterators of its own.
+ */
+export async function* decodeFileBatches(
+  file: InputFile,
+  opts: DecodeOptions,
+): AsyncGenerator<Decoded[]> {
   if (file.path === '-') {
-    yield* decodeStream(process.stdin, file.display, opts);
+    yield* decodeStreamBatches(process.stdin, file.display, opts);
     return;
   }
   if (file.s3 !== undefined) {
     const opened = await openS3Object(file.s3);
     if ('reason' in opened) {
-      yield fileProblem('unreadable-file', file.display, opened.reason);
+      yield [fileProblem('unreadable-file', file.display, opened.reason)];
       return;
     }
     try {
@@ -85,6 +96,15 @@ export async function* decodeStream(
   display: string,
   opts: DecodeOptions,
 ): AsyncGenerator<Decoded> {
+  for await (const batch of decodeStreamBatches(stream, display, opts)) yield* batch;
+}
+
+/** `decodeStream` in batches, as `decodeFileBatches`. */
+export async function* decodeStreamBatches(
+  stream: NodeJS.ReadableStream,
+  display: string,
+  opts: DecodeOptions,
+): AsyncGenerator<Decoded[]> {
   yield* decodeChunks(stream as AsyncIterable<Buffer | string>, display, opts);
 }
 
@@ -171,7 +191,7 @@ async function* decodeChunks(
   source: AsyncIterable<Buffer | string>,
   file: string,
   opts: DecodeOptions,
-): AsyncGenerator<Decoded> {
+): AsyncGenerator<Decoded[]> {
   const read: ReadState = { bytes: 0 };
   const raw = guard(source, read);
   let first: Buffer = Buffer.alloc(0);
@@ -190,22 +210,26 @@ async function* decodeChunks(
   yield* decodeText(text, file, opts, gz !== undefined, failed);
 
   if (read.error !== undefined) {
-    yield fileProblem(
-      'unreadable-file',
-      file,
-      read.bytes === 0
-        ? `could not be read (${errorText(read.error)}); expected a readable file`
-        : `reading stopped after ${read.bytes} bytes (${errorText(read.error)}); the records before that point were read`,
-    );
+    yield [
+      fileProblem(
+        'unreadable-file',
+        file,
+        read.bytes === 0
+          ? `could not be read (${errorText(read.error)}); expected a readable file`
+          : `reading stopped after ${read.bytes} bytes (${errorText(read.error)}); the records before that point were read`,
+      ),
+    ];
   } else if (gz?.error !== undefined) {
     const truncated = gz.error.code === 'Z_BUF_ERROR';
-    yield fileProblem(
-      truncated ? 'gzip-truncated' : 'gzip-corrupt',
-      file,
-      truncated
-        ? `the gzip stream ends early: ${gz.inBytes} compressed bytes gave ${gz.outBytes} bytes, whose complete records were read; expected a complete gzip file (the rest is missing)`
-        : `the gzip data is corrupt (${gz.error.message}) after ${gz.outBytes} decompressed bytes, whose complete records were read; expected valid gzip data`,
-    );
+    yield [
+      fileProblem(
+        truncated ? 'gzip-truncated' : 'gzip-corrupt',
+        file,
+        truncated
+          ? `the gzip stream ends early: ${gz.inBytes} compressed bytes gave ${gz.outBytes} bytes, whose complete records were read; expected a complete gzip file (the rest is missing)`
+          : `the gzip data is corrupt (${gz.error.message}) after ${gz.outBytes} decompressed bytes, whose complete records were read; expected valid gzip data`,
+      ),
+    ];
   }
 }
 
@@ -249,7 +273,7 @@ async function* decodeText(
   opts: DecodeOptions,
   compressed: boolean,
   failed: () => boolean,
-): AsyncGenerator<Decoded> {
+): AsyncGenerator<Decoded[]> {
   const it = chunks[Symbol.asyncIterator]();
   const parts: Buffer[] = [];
   let size = 0;
@@ -263,12 +287,12 @@ async function* decodeText(
   const what = compressed ? 'the gzip data decompresses to' : 'the file holds';
 
   if (head.length === 0) {
-    if (!failed()) yield fileProblem('empty-file', file, `${what} nothing; expected log records`);
+    if (!failed()) yield [fileProblem('empty-file', file, `${what} nothing; expected log records`)];
     return;
   }
   const foreign = foreignContent(head);
   if (foreign !== undefined) {
-    yield fileProblem(foreign.code, file, foreign.reason);
+    yield [fileProblem(foreign.code, file, foreign.reason)];
     return;
   }
   let start = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
@@ -280,37 +304,36 @@ async function* decodeText(
   }
   if (start === head.length && head.length < SNIFF_BYTES) {
     if (!failed())
-      yield fileProblem('empty-file', file, `${what} only blank space; expected log records`);
+      yield [fileProblem('empty-file', file, `${what} only blank space; expected log records`)];
     return;
   }
 
+  // The consumer appends to `out`; what one chunk gave is handed on as one batch.
   const out: Decoded[] = [];
   const picked = pickLayout(head, start, line, file, opts, out);
   if (picked === undefined) {
     const nl = head.indexOf(0x0a, start);
     const firstLine = head.toString('utf8', start, nl < 0 ? Math.min(head.length, start + 80) : nl);
-    yield fileProblem(
-      'unknown-format',
-      file,
-      `no known layout: line ${line} starts ${quote(firstLine)}; expected CloudTrail JSON (a Records document, JSON lines or array, CloudWatch Logs, EventBridge, CloudTrail Lake or Athena export), a CloudWatch Logs text export, or VPC flow logs`,
-    );
+    yield [
+      fileProblem(
+        'unknown-format',
+        file,
+        `no known layout: line ${line} starts ${quote(firstLine)}; expected CloudTrail JSON (a Records document, JSON lines or array, CloudWatch Logs, EventBridge, CloudTrail Lake or Athena export), a CloudWatch Logs text export, or VPC flow logs`,
+      ),
+    ];
     return;
   }
   const { consumer, from } = picked;
   consumer.push(from === 0 ? head : head.subarray(from));
-  for (const d of out) yield d;
-  out.length = 0;
+  if (out.length > 0) yield out.splice(0);
   for (;;) {
     const n = await it.next();
     if (n.done) break;
     consumer.push(n.value);
-    if (out.length > 0) {
-      for (const d of out) yield d;
-      out.length = 0;
-    }
+    if (out.length > 0) yield out.splice(0);
   }
   consumer.end();
-  for (const d of out) yield d;
+  if (out.length > 0) yield out.splice(0);
 }
 
 /** `{`, blanks, `"Records"`, blanks, `:`, blanks, `[` from `at`: the offset after `[`, or -1. */

@@ -122,11 +122,11 @@ function flowPlace(file: string): { account?: string; region?: string } {
 export const SIGNAL_CHUNK_EVENTS = 4096;
 
 /**
- * Consumes one decoded stream into a result. The stateful stage's input goes to `onSignals`, in
+ * Consumes one decoded stream, in batches (`decodeFileBatches`), into a result. The stateful stage's input goes to `onSignals`, in
  * chunks, in record order, as the file is read; without it, stateful rules are not evaluated.
  */
 export async function processDecoded(
-  items: AsyncIterable<Decoded>,
+  batches: AsyncIterable<readonly Decoded[]>,
   proc: Processor,
   onSignals?: (signals: Signal[]) => void,
 ): Promise<FileResult> {
@@ -137,63 +137,64 @@ export async function processDecoded(
       ? createSignalBatcher(proc.rules, failures)
       : undefined;
   let place: { account?: string; region?: string } | undefined;
-  for await (const item of items) {
-    let event: Event;
-    switch (item.type) {
-      case 'problem':
-        r.problems.push(item.problem);
-        if (
-          item.problem.severity === 'skip' &&
-          (item.problem.line ?? item.problem.index) !== undefined
-        )
-          r.records++;
-        continue;
-      case 'flow-status':
-        r.records++;
-        if (item.status === 'NODATA') r.nodata++;
-        else r.skipdata++;
-        continue;
-      case 'flow':
-        r.records++;
-        event = item.event;
-        if (event.region === undefined || event.account === undefined) {
-          place ??= flowPlace(event.origin.file);
-          event.region ??= place.region;
-          event.account ??= place.account;
-        }
-        break;
-      case 'cloudtrail': {
-        r.records++;
-        const n = normaliseCloudTrail(item.record, item.origin);
-        if (!n.ok) {
-          const p: InputProblem = {
-            code: n.code,
-            severity: 'skip',
-            file: item.origin.file,
-            reason: n.reason,
-          };
-          if (item.origin.line !== undefined) p.line = item.origin.line;
-          if (item.origin.index !== undefined) p.index = item.origin.index;
-          r.problems.push(p);
+  for await (const batch of batches)
+    for (const item of batch) {
+      let event: Event;
+      switch (item.type) {
+        case 'problem':
+          r.problems.push(item.problem);
+          if (
+            item.problem.severity === 'skip' &&
+            (item.problem.line ?? item.problem.index) !== undefined
+          )
+            r.records++;
           continue;
+        case 'flow-status':
+          r.records++;
+          if (item.status === 'NODATA') r.nodata++;
+          else r.skipdata++;
+          continue;
+        case 'flow':
+          r.records++;
+          event = item.event;
+          if (event.region === undefined || event.account === undefined) {
+            place ??= flowPlace(event.origin.file);
+            event.region ??= place.region;
+            event.account ??= place.account;
+          }
+          break;
+        case 'cloudtrail': {
+          r.records++;
+          const n = normaliseCloudTrail(item.record, item.origin);
+          if (!n.ok) {
+            const p: InputProblem = {
+              code: n.code,
+              severity: 'skip',
+              file: item.origin.file,
+              reason: n.reason,
+            };
+            if (item.origin.line !== undefined) p.line = item.origin.line;
+            if (item.origin.index !== undefined) p.index = item.origin.index;
+            r.problems.push(p);
+            continue;
+          }
+          event = n.event;
+          break;
         }
-        event = n.event;
-        break;
+      }
+      if (!passes(event, proc.filters)) {
+        r.filteredOut++;
+        continue;
+      }
+      if (event.kind === 'api') r.api++;
+      else r.flow++;
+      proc.enricher.enrich(event);
+      evaluateMatch(proc.rules, event, r.hits, failures);
+      if (batcher !== undefined) {
+        batcher.add(event);
+        if (batcher.events >= SIGNAL_CHUNK_EVENTS) onSignals?.(batcher.flush());
       }
     }
-    if (!passes(event, proc.filters)) {
-      r.filteredOut++;
-      continue;
-    }
-    if (event.kind === 'api') r.api++;
-    else r.flow++;
-    proc.enricher.enrich(event);
-    evaluateMatch(proc.rules, event, r.hits, failures);
-    if (batcher !== undefined) {
-      batcher.add(event);
-      if (batcher.events >= SIGNAL_CHUNK_EVENTS) onSignals?.(batcher.flush());
-    }
-  }
   if (batcher !== undefined && batcher.events > 0) onSignals?.(batcher.flush());
   for (const f of failures) r.problems.push(failureProblem(f));
   r.hits = foldHits(r.hits, proc.fold);

@@ -14,7 +14,7 @@ import { loadChangeFeeds } from '../findings/changes.js';
 import { createHitSpool } from '../findings/spool.js';
 import { createSuppressor } from '../findings/suppress.js';
 import type { Finding } from '../findings/finding.js';
-import { decodeFile, decodeStream } from '../formats/detect.js';
+import { decodeFileBatches, decodeStreamBatches } from '../formats/detect.js';
 import type { InputProblem } from '../formats/types.js';
 import { expandInputs, type InputFile } from '../sources/index.js';
 import {
@@ -98,8 +98,8 @@ async function processOnMain(
   try {
     const items =
       file.path === '-'
-        ? decodeStream(stdin ?? process.stdin, file.display, proc.decode)
-        : decodeFile(file, proc.decode);
+        ? decodeStreamBatches(stdin ?? process.stdin, file.display, proc.decode)
+        : decodeFileBatches(file, proc.decode);
     return await processDecoded(items, proc, onSignals);
   } catch (err) {
     const r = emptyResult();

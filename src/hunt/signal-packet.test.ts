@@ -9,7 +9,7 @@ import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../config/schema.js';
 import type { Signal } from '../engine/rule.js';
-import { decodeFile } from '../formats/detect.js';
+import { decodeFileBatches } from '../formats/detect.js';
 import { RULES } from '../rules/registry.js';
 import { expandInputs } from '../sources/index.js';
 import { createProcessor, processDecoded } from './process.js';
@@ -34,7 +34,7 @@ async function realChunks(): Promise<Signal[][]> {
   const proc = createProcessor(RULES, defaultConfig(), {});
   const chunks: Signal[][] = [];
   for (const f of inTimeOrder((await expandInputs([INVICTUS, EXAMPLES])).files))
-    await processDecoded(decodeFile(f, proc.decode), proc, (s) => chunks.push(s));
+    await processDecoded(decodeFileBatches(f, proc.decode), proc, (s) => chunks.push(s));
   return chunks;
 }
 

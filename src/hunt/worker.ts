@@ -5,7 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Config } from '../config/schema.js';
 import { RULES } from '../rules/registry.js';
-import { decodeFile } from '../formats/detect.js';
+import { decodeFileBatches } from '../formats/detect.js';
 import type { InputFile } from '../sources/index.js';
 import { createProcessor, processDecoded, type EventFilters, type FileResult } from './process.js';
 import { packSignals, transferList, type SignalPacket } from './signal-packet.js';
@@ -34,7 +34,7 @@ if (port === null) throw new Error('hunt worker started outside a worker thread'
 
 port.on('message', (task: WorkerTask) => {
   const post = (msg: WorkerMessage) => port.postMessage(msg);
-  processDecoded(decodeFile(task.file, proc.decode), proc, (signals) => {
+  processDecoded(decodeFileBatches(task.file, proc.decode), proc, (signals) => {
     const packet = packSignals(signals);
     port.postMessage(
       { seq: task.seq, signals: packet } satisfies WorkerMessage,
