@@ -550,28 +550,47 @@ export interface FlowParser {
 
 type Draft = { -readonly [K in keyof FlowEvent]: FlowEvent[K] };
 
-/** What a record's `raw` view reads from: its fields, and the file's column of each name. */
+/**
+ * What a record's `raw` view reads from: its line (split into `fields` only when all of it is
+ * needed), and the file's column of each name.
+ */
 interface RawTarget {
-  fields: readonly string[];
+  line: string;
+  fields: readonly string[] | undefined;
   index: ReadonlyMap<string, number>;
   names: readonly string[];
   built: Record<string, string> | undefined;
+}
+
+function fieldsOf(t: RawTarget): readonly string[] {
+  return (t.fields ??= t.line.split(' '));
+}
+
+/** Column `col` of a line (its field count already checked), without splitting the rest. */
+function fieldAt(t: RawTarget, col: number): string {
+  if (t.fields !== undefined) return t.fields[col] as string;
+  const line = t.line;
+  let from = 0;
+  for (let i = 0; i < col; i++) from = line.indexOf(' ', from) + 1;
+  const to = line.indexOf(' ', from);
+  return line.slice(from, to < 0 ? line.length : to);
 }
 
 /** `raw` as a plain null-prototype object, built the first time something needs all of it. */
 function built(t: RawTarget): Record<string, string> {
   if (t.built === undefined) {
     const raw = Object.create(null) as Record<string, string>;
-    for (let i = 0; i < t.names.length; i++) raw[t.names[i] as string] = t.fields[i] as string;
+    const fields = fieldsOf(t);
+    for (let i = 0; i < t.names.length; i++) raw[t.names[i] as string] = fields[i] as string;
     t.built = raw;
   }
   return t.built;
 }
 
 /**
- * A record's `raw` (every field by its header name) is a read-only view over the split line:
- * reading one field looks up its column, and only enumerating, copying or comparing it builds the
- * object. Few rules read `raw`, and building a dictionary of a dozen or more keys for every line
+ * A record's `raw` (every field by its header name) is a read-only view over the line: reading
+ * one field cuts that column out of the line, and only enumerating, copying or comparing it splits
+ * the line and builds the object. Few rules read `raw`, and building a dictionary of a dozen or more keys for every line
  * cost flow-log hunts about a sixth of their time. Header names come from the input, so the view
  * behaves like a null-prototype object: `__proto__` or `constructor` is a field name or nothing.
  */
@@ -579,7 +598,7 @@ const RAW_VIEW: ProxyHandler<RawTarget> = {
   get: (t, key) => {
     if (typeof key !== 'string') return undefined;
     const col = t.index.get(key);
-    return col === undefined ? undefined : t.fields[col];
+    return col === undefined ? undefined : fieldAt(t, col);
   },
   has: (t, key) => typeof key === 'string' && t.index.has(key),
   ownKeys: (t) => Reflect.ownKeys(built(t)),
@@ -604,6 +623,78 @@ interface Mapped {
   kind: Kind;
   key: StringTarget | IntegerTarget | 'time' | 'end' | 'action';
   name: string;
+}
+
+/**
+ * Sets one property of a draft by name. A named store per case: storing through a computed key
+ * (`e[key] = v`) takes V8's generic path on every field of every line.
+ */
+function store(e: Draft, key: Mapped['key'], v: string | number): void {
+  switch (key) {
+    case 'account':
+      e.account = v as string;
+      return;
+    case 'region':
+      e.region = v as string;
+      return;
+    case 'interfaceId':
+      e.interfaceId = v as string;
+      return;
+    case 'srcAddr':
+      e.srcAddr = v as string;
+      return;
+    case 'dstAddr':
+      e.dstAddr = v as string;
+      return;
+    case 'logStatus':
+      e.logStatus = v as string;
+      return;
+    case 'direction':
+      e.direction = v as string;
+      return;
+    case 'vpcId':
+      e.vpcId = v as string;
+      return;
+    case 'subnetId':
+      e.subnetId = v as string;
+      return;
+    case 'instanceId':
+      e.instanceId = v as string;
+      return;
+    case 'pktSrcAddr':
+      e.pktSrcAddr = v as string;
+      return;
+    case 'pktDstAddr':
+      e.pktDstAddr = v as string;
+      return;
+    case 'version':
+      e.version = v as number;
+      return;
+    case 'srcPort':
+      e.srcPort = v as number;
+      return;
+    case 'dstPort':
+      e.dstPort = v as number;
+      return;
+    case 'protocol':
+      e.protocol = v as number;
+      return;
+    case 'packets':
+      e.packets = v as number;
+      return;
+    case 'bytes':
+      e.bytes = v as number;
+      return;
+    case 'time':
+      e.time = v as number;
+      return;
+    case 'end':
+      e.end = v as number;
+      return;
+    case 'action':
+      e.action = v as FlowEvent['action'];
+      return;
+  }
 }
 
 /** A value quoted in a reason, cut short so a junk line cannot flood the report. */
@@ -673,6 +764,14 @@ export function createFlowParser(file: string, header: string | undefined): Flow
     }
   }
 
+  // The columns `parse` reads, and where it puts them (reused line after line: what a record keeps
+  // is copied out of it before `parse` returns).
+  const needed = new Uint8Array(width);
+  for (const m of mapped) needed[m.col] = 1;
+  if (versionCol >= 0) needed[versionCol] = 1;
+  if (statusCol >= 0) needed[statusCol] = 1;
+  const fields: string[] = new Array<string>(width).fill('');
+
   // A name's last column, as assigning the fields in order would leave it.
   const index = new Map<string, number>(names.map((n, i) => [n, i]));
   const layout = hasHeader ? 'as named by the header' : 'of the default version 2 format';
@@ -694,12 +793,21 @@ export function createFlowParser(file: string, header: string | undefined): Flow
     // Concatenated S3 objects repeat the header; it describes the columns, it is not a record.
     if (line === headerText) return null;
 
-    const fields = line.split(' ');
-    if (fields.length !== width) {
+    // One pass over the line: count its fields and cut out only the columns read here.
+    let count = 0;
+    for (let from = 0; ; count++) {
+      const sp = line.indexOf(' ', from);
+      const to = sp < 0 ? line.length : sp;
+      if (count < width && needed[count] === 1) fields[count] = line.slice(from, to);
+      if (sp < 0) break;
+      from = sp + 1;
+    }
+    count++;
+    if (count !== width) {
       return problem(
         'flow-bad-record',
         lineNo,
-        `found ${fields.length} space-separated fields, expected ${width} ${layout}`,
+        `found ${count} space-separated fields, expected ${width} ${layout}`,
       );
     }
 
@@ -743,7 +851,7 @@ export function createFlowParser(file: string, header: string | undefined): Flow
     }
 
     const raw = new Proxy<RawTarget>(
-      { fields, index, names, built: undefined },
+      { line, fields: undefined, index, names, built: undefined },
       RAW_VIEW,
     ) as unknown as Record<string, string>;
 
@@ -773,15 +881,13 @@ export function createFlowParser(file: string, header: string | undefined): Flow
       pktSrcAddr: undefined,
       pktDstAddr: undefined,
     };
-    const slots = e as unknown as Record<string, unknown>;
-
     for (let m = 0; m < mapped.length; m++) {
       const { col: c, kind, key, name } = mapped[m] as Mapped;
       const v = fields[c] as string;
       if (v === '-') continue;
       switch (kind) {
         case Kind.Str:
-          slots[key] = v;
+          store(e, key, v);
           break;
         case Kind.Int: {
           const n = toCount(v);
@@ -792,7 +898,7 @@ export function createFlowParser(file: string, header: string | undefined): Flow
               `${name} is ${show(v)}, expected a whole number or "-"`,
             );
           }
-          slots[key] = n;
+          store(e, key, n);
           break;
         }
         case Kind.Seconds: {
@@ -804,7 +910,7 @@ export function createFlowParser(file: string, header: string | undefined): Flow
               `${name} is ${show(v)}, expected Unix seconds or "-"`,
             );
           }
-          slots[key] = n * 1000;
+          store(e, key, n * 1000);
           break;
         }
         case Kind.Action:
