@@ -87,6 +87,18 @@ describe('compileRules', () => {
     ]);
   });
 
+  it('answers the same for a name and source asked again, and after many distinct ones', () => {
+    const set = compileRules(registry, configSchema.parse({}));
+    const ids = (e: ApiEvent) => set.apiRulesFor(e).map((c) => c.rule.id);
+    const other = ev('StopLogging', { eventSource: 'other.amazonaws.com' });
+    expect(ids(other)).toEqual(['aws.evasion.test-any']);
+    expect(ids(ev('StopLogging'))).toEqual(['aws.evasion.test-stop', 'aws.evasion.test-any']);
+    // Names and sources come from the input: more pairs than the cache keeps must not change answers.
+    for (let i = 0; i < 60_000; i++) set.apiRulesFor(ev(`Junk${i}`));
+    expect(ids(ev('StopLogging'))).toEqual(['aws.evasion.test-stop', 'aws.evasion.test-any']);
+    expect(ids(other)).toEqual(['aws.evasion.test-any']);
+  });
+
   it('applies knobs, priority and enablement from config, exact id over glob', () => {
     const set = compileRules(
       registry,

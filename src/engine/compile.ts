@@ -49,14 +49,22 @@ export interface CompiledRuleSet {
   statefulFlow: readonly CompiledStatefulRule[];
 }
 
+/** Event name and source pairs an index remembers at most (real trails have a few thousand). */
+const CACHE_LIMIT = 50_000;
+
 /**
- * Rules indexed by event name, plus the ones that listen to every API event; lookups are cached
- * per name and filtered by event source.
+ * Rules indexed by event name, plus the ones that listen to every API event, filtered by event
+ * source; the answer is cached per name and source, so an event costs two map lookups.
  */
 class ApiIndex<C extends CompiledRule & { rule: { on: ApiSelector | 'flow' } }> {
   private readonly byName = new Map<string, C[]>();
   private readonly any: C[] = [];
-  private readonly cache = new Map<string, readonly C[]>();
+  /**
+   * By event name, then event source: the rules that see such an event. Names and sources come
+   * from the input, so it is emptied when it holds `CACHE_LIMIT` pairs.
+   */
+  private readonly cache = new Map<string, Map<string, readonly C[]>>();
+  private cached = 0;
 
   add(c: C, on: ApiSelector): void {
     if (on.eventNames === '*') {
@@ -71,18 +79,24 @@ class ApiIndex<C extends CompiledRule & { rule: { on: ApiSelector | 'flow' } }> 
   }
 
   for(e: ApiEvent): readonly C[] {
-    let list = this.cache.get(e.eventName);
+    let bySource = this.cache.get(e.eventName);
+    if (bySource === undefined) this.cache.set(e.eventName, (bySource = new Map()));
+    let list = bySource.get(e.eventSource);
     if (list === undefined) {
       const named = this.byName.get(e.eventName) ?? [];
-      list = this.any.length === 0 ? named : [...named, ...this.any];
-      this.cache.set(e.eventName, list);
+      list = [...named, ...this.any].filter((c) => {
+        const on = c.rule.on;
+        const sources = on === 'flow' ? undefined : on.eventSource;
+        return sources === undefined || sources.includes(e.eventSource);
+      });
+      if (++this.cached > CACHE_LIMIT) {
+        this.cache.clear();
+        this.cached = 1;
+        this.cache.set(e.eventName, (bySource = new Map()));
+      }
+      bySource.set(e.eventSource, list);
     }
-    if (list.length === 0) return list;
-    return list.filter((c) => {
-      const on = c.rule.on;
-      const sources = on === 'flow' ? undefined : on.eventSource;
-      return sources === undefined || sources.includes(e.eventSource);
-    });
+    return list;
   }
 }
 
