@@ -6,9 +6,9 @@
  * is current, and how many cores the run really had to itself.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import ts from 'typescript';
 
 export const REPO = join(import.meta.dirname, '..');
@@ -99,13 +99,18 @@ export function prepareBuild(build: boolean): string {
     }
     return 'built by this run (npm run build)';
   }
-  const newestSource = Math.max(...files(join(REPO, 'src'), '.ts').map((f) => statSync(f).mtimeMs));
-  const built = files(join(REPO, 'dist'), '.js').map((f) => statSync(f).mtimeMs);
-  if (built.length === 0) {
+  // Each source against its own output: dist/ may also hold outputs of sources since removed.
+  const src = join(REPO, 'src');
+  const sources = files(src, '.ts').filter((f) => !f.endsWith('.conformance.ts'));
+  if (files(join(REPO, 'dist'), '.js').length === 0) {
     process.stderr.write('bench: dist/ is empty; run without --no-build\n');
     process.exit(1);
   }
-  return Math.min(...built) >= newestSource
+  const stale = sources.some((f) => {
+    const out = join(REPO, 'dist', relative(src, f)).replace(/\.ts$/, '.js');
+    return !existsSync(out) || statSync(out).mtimeMs < statSync(f).mtimeMs;
+  });
+  return !stale
     ? 'not rebuilt (--no-build); dist/ is newer than every source file'
     : 'not rebuilt (--no-build); WARNING: some sources are newer than dist/, figures describe the older build';
 }
