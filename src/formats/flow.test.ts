@@ -503,6 +503,10 @@ describe('bad records', () => {
     ['packets', 8, '', /packets is "", expected a whole number/],
     ['start', 10, '2024-05-20T09:10:00Z', /start is "2024-05-20T09:10:00Z", expected Unix seconds/],
     ['action', 12, 'DROP', /action is "DROP", expected ACCEPT, REJECT or "-"/],
+    // Numbers are decimal digits, as AWS writes them; what JavaScript would also read is not.
+    ['dstport', 6, '0x1BB', /dstport is "0x1BB", expected a whole number/],
+    ['bytes', 9, '1e3', /bytes is "1e3", expected a whole number/],
+    ['packets', 8, '99999999999999999', /packets is "99999999999999999", expected a whole/],
   ])('skips a record whose %s is not valid', (_name, index, value, reason) => {
     const pr = problemOf(one(p, withField(index, value), 9));
     expect(pr).toMatchObject({ code: 'flow-bad-record', severity: 'skip', line: 9 });
@@ -527,6 +531,36 @@ describe('bad records', () => {
     const e = flowOf(one(p, withField(5, '-')));
     expect(e.srcPort).toBeUndefined();
     expect(e.raw['srcport']).toBe('-');
+  });
+});
+
+describe('values from line to line', () => {
+  it('reads each line on its own, whatever the lines before it held', () => {
+    const p = createFlowParser('seq.log', DEFAULT_FLOW_HEADER);
+    // Addresses that are prefixes of one another, an interface that changes and changes back,
+    // and a column that goes from a value to "-" and back.
+    const lines = [
+      ['eni-1', '10.0.0.1', '10.0.0.12', '443', 'ACCEPT'],
+      ['eni-1', '10.0.0.12', '10.0.0.1', '-', 'REJECT'],
+      ['eni-22', '10.0.0.1', '10.0.0.1', '4430', 'ACCEPT'],
+      ['eni-1', '10.0.0.123', '10.0.0.12', '443', 'REJECT'],
+    ];
+    const got = lines.map(([eni, src, dst, port, action], i) => {
+      const e = flowOf(
+        one(
+          p,
+          `2 123456789012 ${eni} ${src} ${dst} 49152 ${port} 6 10 840 1716196200 1716196259 ${action} OK`,
+          i + 2,
+        ),
+      );
+      return [e.interfaceId, e.srcAddr, e.dstAddr, e.dstPort, e.action, e.raw['dstaddr']];
+    });
+    expect(got).toEqual([
+      ['eni-1', '10.0.0.1', '10.0.0.12', 443, 'ACCEPT', '10.0.0.12'],
+      ['eni-1', '10.0.0.12', '10.0.0.1', undefined, 'REJECT', '10.0.0.1'],
+      ['eni-22', '10.0.0.1', '10.0.0.1', 4430, 'ACCEPT', '10.0.0.1'],
+      ['eni-1', '10.0.0.123', '10.0.0.12', 443, 'REJECT', '10.0.0.12'],
+    ]);
   });
 });
 

@@ -764,13 +764,34 @@ export function createFlowParser(file: string, header: string | undefined): Flow
     }
   }
 
-  // The columns `parse` reads, and where it puts them (reused line after line: what a record keeps
-  // is copied out of it before `parse` returns).
+  // The columns `parse` reads, and where each lies in the current line (reused line after line).
   const needed = new Uint8Array(width);
   for (const m of mapped) needed[m.col] = 1;
   if (versionCol >= 0) needed[versionCol] = 1;
   if (statusCol >= 0) needed[statusCol] = 1;
-  const fields: string[] = new Array<string>(width).fill('');
+  const starts = new Int32Array(width);
+  const ends = new Int32Array(width);
+  // (Reusing the previous line's string when a column repeats saved allocation, but comparing with
+  // `startsWith` cost more than it saved: 1.3 against 0.85 µs per line.)
+  /** Column `c` of `line` as text. */
+  const text = (line: string, c: number): string => line.slice(starts[c], ends[c]);
+
+  /**
+   * Column `c` of `line` as a non-negative whole number (digits only), or NaN; read in place, since
+   * most of a record's columns are numbers.
+   */
+  const count = (line: string, c: number): number => {
+    const from = starts[c] as number;
+    const to = ends[c] as number;
+    if (to === from) return NaN;
+    let n = 0;
+    for (let i = from; i < to; i++) {
+      const d = line.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) return NaN;
+      n = n * 10 + d;
+    }
+    return n <= Number.MAX_SAFE_INTEGER ? n : NaN;
+  };
 
   // A name's last column, as assigning the fields in order would leave it.
   const index = new Map<string, number>(names.map((n, i) => [n, i]));
@@ -793,27 +814,30 @@ export function createFlowParser(file: string, header: string | undefined): Flow
     // Concatenated S3 objects repeat the header; it describes the columns, it is not a record.
     if (line === headerText) return null;
 
-    // One pass over the line: count its fields and cut out only the columns read here.
-    let count = 0;
-    for (let from = 0; ; count++) {
+    // One pass over the line: count its fields and note where the columns read here lie.
+    let found = 0;
+    for (let from = 0; ; found++) {
       const sp = line.indexOf(' ', from);
       const to = sp < 0 ? line.length : sp;
-      if (count < width && needed[count] === 1) fields[count] = line.slice(from, to);
+      if (found < width && needed[found] === 1) {
+        starts[found] = from;
+        ends[found] = to;
+      }
       if (sp < 0) break;
       from = sp + 1;
     }
-    count++;
-    if (count !== width) {
+    found++;
+    if (found !== width) {
       return problem(
         'flow-bad-record',
         lineNo,
-        `found ${count} space-separated fields, expected ${width} ${layout}`,
+        `found ${found} space-separated fields, expected ${width} ${layout}`,
       );
     }
 
     let version: number | undefined;
     if (versionCol >= 0) {
-      const v = fields[versionCol] as string;
+      const v = text(line, versionCol);
       if (!KNOWN_VERSIONS.has(v)) {
         if (!hasHeader) {
           return problem(
@@ -845,7 +869,7 @@ export function createFlowParser(file: string, header: string | undefined): Flow
 
     const origin: Origin = { file, line: lineNo };
     if (statusCol >= 0) {
-      const s = fields[statusCol];
+      const s = text(line, statusCol);
       // NODATA / SKIPDATA carry `-` in the traffic fields: counted, never treated as flows.
       if (s === 'NODATA' || s === 'SKIPDATA') return { type: 'flow-status', status: s, origin };
     }
@@ -883,37 +907,42 @@ export function createFlowParser(file: string, header: string | undefined): Flow
     };
     for (let m = 0; m < mapped.length; m++) {
       const { col: c, kind, key, name } = mapped[m] as Mapped;
-      const v = fields[c] as string;
-      if (v === '-') continue;
+      // `-`: AWS had no value for this field.
+      if (
+        (ends[c] as number) - (starts[c] as number) === 1 &&
+        line.charCodeAt(starts[c] as number) === 45
+      )
+        continue;
       switch (kind) {
         case Kind.Str:
-          store(e, key, v);
+          store(e, key, text(line, c));
           break;
         case Kind.Int: {
-          const n = toCount(v);
+          const n = count(line, c);
           if (n !== n) {
             return problem(
               'flow-bad-record',
               lineNo,
-              `${name} is ${show(v)}, expected a whole number or "-"`,
+              `${name} is ${show(line.slice(starts[c], ends[c]))}, expected a whole number or "-"`,
             );
           }
           store(e, key, n);
           break;
         }
         case Kind.Seconds: {
-          const n = toCount(v);
+          const n = count(line, c);
           if (n !== n) {
             return problem(
               'flow-bad-record',
               lineNo,
-              `${name} is ${show(v)}, expected Unix seconds or "-"`,
+              `${name} is ${show(line.slice(starts[c], ends[c]))}, expected Unix seconds or "-"`,
             );
           }
           store(e, key, n * 1000);
           break;
         }
-        case Kind.Action:
+        case Kind.Action: {
+          const v = text(line, c);
           if (v !== 'ACCEPT' && v !== 'REJECT') {
             return problem(
               'flow-bad-record',
@@ -923,6 +952,7 @@ export function createFlowParser(file: string, header: string | undefined): Flow
           }
           e.action = v;
           break;
+        }
       }
     }
 
