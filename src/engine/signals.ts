@@ -130,8 +130,8 @@ type Fold =
   | { kind: 'run'; first: Pending; last: Pending | undefined; start: number; latest: number };
 
 interface FoldSpec {
-  /** The fold key of a bare signal, or undefined when this rule does not fold. */
-  key: (s: Signal) => string | undefined;
+  /** The second part of a bare signal's fold key (the first is its key). */
+  sub: (s: Signal) => string | number;
   /** Dormancy: a signal this long after the chunk's latest time for its key is kept. */
   dormantMs?: number;
   /** Threshold: a run spans at most this much event time. */
@@ -153,23 +153,21 @@ function foldSpec(c: CompiledStatefulRule): FoldSpec | undefined {
   const { rule, ctx } = c;
   switch (rule.kind) {
     case 'firstSeen':
-      return { key: (s) => `${s.key}\u0000${s.value ?? ''}` };
+      return { sub: (s) => s.value ?? '' };
     case 'dormancy': {
       const dormantMs = positive(() => rule.dormantMs(ctx));
-      return dormantMs === undefined ? undefined : { key: (s) => s.key, dormantMs };
+      return dormantMs === undefined ? undefined : { sub: () => '', dormantMs };
     }
     case 'threshold': {
       if (rule.value === undefined) return undefined;
       const windowMs = positive(() => rule.windowMs(ctx));
-      return windowMs === undefined
-        ? undefined
-        : { key: (s) => `${s.key}\u0000${s.value ?? ''}`, windowMs };
+      return windowMs === undefined ? undefined : { sub: (s) => s.value ?? '', windowMs };
     }
     case 'baseline': {
       const bucketMs = positive(() => rule.bucketMs(ctx));
       return bucketMs === undefined
         ? undefined
-        : { key: (s) => `${s.key}\u0000${Math.floor(s.time / bucketMs)}`, bucketMs };
+        : { sub: (s) => Math.floor(s.time / bucketMs), bucketMs };
     }
     default:
       return undefined;
@@ -203,7 +201,8 @@ export interface SignalBatcher {
  */
 export function createSignalBatcher(set: CompiledRuleSet, failures: RuleFailure[]): SignalBatcher {
   const specs = new Map<CompiledStatefulRule, FoldSpec | undefined>();
-  let folds = new Map<CompiledStatefulRule, Map<string, Fold>>();
+  // Per rule, by the signal's key, then by `FoldSpec.sub`: two lookups, no key built per signal.
+  let folds = new Map<CompiledStatefulRule, Map<string, Map<string | number, Fold>>>();
   let pending: Pending[] = [];
   let events = 0;
 
@@ -228,13 +227,15 @@ export function createSignalBatcher(set: CompiledRuleSet, failures: RuleFailure[
   /** Adds `p` to the chunk unless it folds into a signal already there. */
   const place = (p: Pending): void => {
     const spec = specOf(p.c);
-    const fk = spec?.key(p.s);
-    if (spec === undefined || fk === undefined) {
+    if (spec === undefined) {
       keep(p);
       return;
     }
-    let byKey = folds.get(p.c);
-    if (byKey === undefined) folds.set(p.c, (byKey = new Map()));
+    const fk = spec.sub(p.s);
+    let byRule = folds.get(p.c);
+    if (byRule === undefined) folds.set(p.c, (byRule = new Map()));
+    let byKey = byRule.get(p.s.key);
+    if (byKey === undefined) byRule.set(p.s.key, (byKey = new Map()));
     const f = byKey.get(fk);
     const t = p.s.time;
     if (f === undefined) {
