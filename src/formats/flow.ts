@@ -590,8 +590,8 @@ function built(t: RawTarget): Record<string, string> {
 /**
  * A record's `raw` (every field by its header name) is a read-only view over the line: reading
  * one field cuts that column out of the line, and only enumerating, copying or comparing it splits
- * the line and builds the object. Few rules read `raw`, and building a dictionary of a dozen or more keys for every line
- * cost flow-log hunts about a sixth of their time. Header names come from the input, so the view
+ * the line and builds the object. Few rules read `raw`, and building a dictionary of a dozen or
+ * more keys for every line cost flow-log hunts about a sixth of their time. Header names come from the input, so the view
  * behaves like a null-prototype object: `__proto__` or `constructor` is a field name or nothing.
  */
 const RAW_VIEW: ProxyHandler<RawTarget> = {
@@ -700,17 +700,6 @@ function store(e: Draft, key: Mapped['key'], v: string | number): void {
 /** A value quoted in a reason, cut short so a junk line cannot flood the report. */
 function show(v: string): string {
   return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
-}
-
-/**
- * A non-negative whole number, or NaN. The first-character test rejects '+1', '-1', ' 1' and ''
- * (whose char code is NaN, and which `Number` would read as 0).
- */
-function toCount(v: string): number {
-  const c = v.charCodeAt(0);
-  if (!(c >= 48 && c <= 57)) return NaN;
-  const n = +v;
-  return Number.isSafeInteger(n) ? n : NaN;
 }
 
 /**
@@ -863,7 +852,7 @@ export function createFlowParser(file: string, header: string | undefined): Flow
           `version ${v} record without a header line, expected version 2: a version ${v} format names its own fields and needs the header`,
         );
       }
-      const n = toCount(v);
+      const n = count(line, versionCol);
       version = n === n ? n : undefined;
     }
 
