@@ -2,8 +2,10 @@
  * `npm run bench`: how fast trailhound sweeps logs, measured against the parsing floor on the same
  * files in the same run. Builds the command (`npm run build`: the CLI under test is the built
  * `dist/cli/index.js`), makes sure the data set exists (generate.ts, cached under `.bench/`), then
- * runs every measurement in a fresh child process: the floor (floor.ts) and `trailhound hunt` with
- * every rule, on one thread and on all cores, for CloudTrail and for flow logs. It prints a table
+ * runs every measurement in a fresh child process: the floor (floor.ts), `trailhound hunt` with
+ * every rule, and `trailhound hunt` with every rule disabled (what reading, normalising and
+ * enriching cost before any detection), on one thread and on all cores, for CloudTrail and for
+ * flow logs. It prints a table
  * and the targets of issue 5, and writes `.bench/results.json`. A script that reports: it never
  * fails because a figure is poor, only when it cannot measure.
  *
@@ -95,7 +97,8 @@ function parseArgs(argv: string[]): Options {
 
 interface Row {
   data: Kind;
-  tool: 'floor' | 'trailhound';
+  /** `no rules`: trailhound with every rule disabled, what reading and normalising cost alone. */
+  tool: 'floor' | 'trailhound' | 'no rules';
   threads: number;
   ok: boolean;
   error?: string;
@@ -166,8 +169,20 @@ async function measureFloor(
   return r;
 }
 
-async function measureHunt(part: DatasetPart, threads: number, runs: number): Promise<Row> {
-  const out = join(BENCH, 'out', `${part.kind}-${threads}.jsonl`);
+/** The configuration of the `no rules` rows. */
+const NO_RULES_CONFIG = join(BENCH, 'no-rules.yaml');
+
+async function measureHunt(
+  part: DatasetPart,
+  threads: number,
+  runs: number,
+  tool: 'trailhound' | 'no rules',
+): Promise<Row> {
+  const out = join(
+    BENCH,
+    'out',
+    `${part.kind}-${threads}${tool === 'no rules' ? '-no-rules' : ''}.jsonl`,
+  );
   const args = [
     CLI,
     'hunt',
@@ -180,9 +195,13 @@ async function measureHunt(part: DatasetPart, threads: number, runs: number): Pr
     String(threads),
     '--no-progress',
   ];
+  if (tool === 'no rules') {
+    writeFileSync(NO_RULES_CONFIG, 'rules:\n  "*":\n    enabled: false\n');
+    args.push('--config', NO_RULES_CONFIG);
+  }
   // Run from .bench/ so no trailhound.yaml of the working tree is picked up: default config.
   const [m, all] = await median(runs, () => measure(args, BENCH));
-  const r = row(part, 'trailhound', threads, m, all);
+  const r = row(part, tool, threads, m, all);
   if (r.ok) {
     r.findings = readFileSync(out, 'utf8')
       .split('\n')
@@ -314,11 +333,15 @@ async function main(): Promise<void> {
       log(`${LABEL[part.kind]}: floor on ${n} thread(s)…`);
       const floorRow = await measureFloor(part, manifest, floorJs, n, opts.runs);
       rows.push(floorRow);
-      log(`${LABEL[part.kind]}: trailhound hunt --workers ${n}…`);
-      const huntRow = await measureHunt(part, n, opts.runs);
-      if (huntRow.ok && floorRow.ok)
-        huntRow.ratioToFloor = huntRow.eventsPerSecond / floorRow.eventsPerSecond;
-      rows.push(huntRow);
+      for (const tool of ['trailhound', 'no rules'] as const) {
+        log(
+          `${LABEL[part.kind]}: trailhound hunt --workers ${n}${tool === 'no rules' ? ', every rule disabled' : ''}…`,
+        );
+        const huntRow = await measureHunt(part, n, opts.runs, tool);
+        if (huntRow.ok && floorRow.ok)
+          huntRow.ratioToFloor = huntRow.eventsPerSecond / floorRow.eventsPerSecond;
+        rows.push(huntRow);
+      }
     }
   }
 
