@@ -29,18 +29,7 @@ import { TrailhoundError } from '../../errors.js';
 import type { Origin } from '../../model/event.js';
 import type { BeaconRule, Group, Signal } from '../rule.js';
 import { createExpiry } from './expiry.js';
-import type { KindFactory } from './types.js';
-
-/** A signal as held in state; the rule id and key are implied by the namespace and state key. */
-export type HeldSignal = Omit<Signal, 'ruleId' | 'key'>;
-
-/** `s` without the rule id and key, which the namespace and state key already say. */
-function hold(s: Signal): HeldSignal {
-  const h: Partial<Signal> = { ...s };
-  delete h.ruleId;
-  delete h.key;
-  return h as HeldSignal;
-}
+import { hold, type HeldSignal, type KindFactory } from './types.js';
 
 /** One contact: its event time, the record it came from, and its event id when it has one. */
 export interface Contact {

@@ -15,18 +15,7 @@
 import { TrailhoundError } from '../../errors.js';
 import type { Origin } from '../../model/event.js';
 import type { Group, SequenceRule, Signal } from '../rule.js';
-import type { KindFactory } from './types.js';
-
-/** A signal as held in state; the rule id and key are implied by the namespace and state key. */
-export type HeldSignal = Omit<Signal, 'ruleId' | 'key'>;
-
-/** `s` without the rule id and key, which the namespace and state key already say. */
-function hold(s: Signal): HeldSignal {
-  const h: Partial<Signal> = { ...s };
-  delete h.ruleId;
-  delete h.key;
-  return h as HeldSignal;
-}
+import { hold, type HeldSignal, type KindFactory } from './types.js';
 
 export interface SequenceState {
   /** Per step, by its index in `stepNames`: candidates ascending by time (ties in arrival order). */

@@ -19,10 +19,7 @@
 import { TrailhoundError } from '../../errors.js';
 import type { Group, Signal, ThresholdRule } from '../rule.js';
 import { createExpiry } from './expiry.js';
-import type { KindFactory } from './types.js';
-
-/** A signal as held in state; the rule id and key are implied by the namespace and state key. */
-export type HeldSignal = Omit<Signal, 'ruleId' | 'key'>;
+import { hold, type HeldSignal, type KindFactory } from './types.js';
 
 export interface ThresholdState {
   /** Signals that can still fall in a window, ascending by time (ties in arrival order). */
@@ -38,13 +35,6 @@ export interface ThresholdState {
 export const SLACK = 16;
 /** Distinct values listed in a group at most. */
 export const MAX_GROUP_VALUES = 50;
-
-function hold(s: Signal): HeldSignal {
-  const held: Partial<Signal> = { ...s };
-  delete held.ruleId;
-  delete held.key;
-  return held as HeldSignal;
-}
 
 /** Index of the first held signal later than `time`: a new signal goes after its equals. */
 function upperBound(held: readonly HeldSignal[], time: number): number {

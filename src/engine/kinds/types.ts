@@ -8,6 +8,20 @@ import type { StateStore } from '../../state/store.js';
 import type { CompiledStatefulRule } from '../compile.js';
 import type { Group, Signal, StatefulRule } from '../rule.js';
 
+/** A signal as held in state; the rule id and key are implied by the namespace and state key. */
+export type HeldSignal = Omit<Signal, 'ruleId' | 'key'>;
+
+/**
+ * `s` without the rule id and key, which the namespace and state key already say. Built by rest
+ * destructuring, not by deleting from a copy: deleting properties turns an object into a hash
+ * table, several hundred bytes larger and slower to read, and state holds one per tracked key.
+ */
+export function hold(s: Signal): HeldSignal {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  const { ruleId, key, ...held } = s;
+  return held;
+}
+
 export interface KindContext<R extends StatefulRule = StatefulRule> {
   rule: CompiledStatefulRule & { rule: R };
   store: StateStore;
