@@ -5,9 +5,8 @@
  * runs every measurement in a fresh child process: the floor (floor.ts), `trailhound hunt` with
  * every rule, and `trailhound hunt` with every rule disabled (what reading, normalising and
  * enriching cost before any detection), on one thread and on all cores, for CloudTrail and for
- * flow logs. It prints a table
- * and the targets of issue 5, and writes `.bench/results.json`. A script that reports: it never
- * fails because a figure is poor, only when it cannot measure.
+ * flow logs. It prints a table and the targets of issue 5, and writes `.bench/results.json`. A
+ * script that reports: it never fails because a figure is poor, only when it cannot measure.
  *
  *   npm run bench [-- --quick|--large] [--only ct|flow] [--runs N] [--no-build] [--regenerate]
  */
