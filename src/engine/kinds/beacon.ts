@@ -182,7 +182,10 @@ export const beaconKind: KindFactory<BeaconRule> = (k) => {
       if (!same && !stale) {
         const c: Contact = { t: s.time, o: s.origin };
         if (s.eventId !== undefined) c.id = s.eventId;
-        st.contacts.splice(at, 0, c);
+        // A first contact gets an array of its own size: inserting into an empty array reserves
+        // room for 17, and most pairs never see a second contact.
+        if (st.contacts.length === 0) st.contacts = [c];
+        else st.contacts.splice(at, 0, c);
         if (st.contacts.length > MAX_CONTACTS)
           st.contacts.splice(0, st.contacts.length - MAX_CONTACTS);
         st.total++;
