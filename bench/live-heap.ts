@@ -10,10 +10,9 @@
  * For the benchmark's data sets: `.bench/data-full/ct` (1 million events) or `.bench/data-large/ct`
  * (10 million; `npm run bench -- --large --only ct` generates it).
  */
-import { setFlagsFromString } from 'node:v8';
+import { applyGcSettings } from '../src/cli/gc.js';
 
-setFlagsFromString('--no-allocation-site-pretenuring');
-setFlagsFromString('--heap-growing-percent=50');
+applyGcSettings();
 
 const { configSchema } = await import('../src/config/schema.js');
 const { huntStream } = await import('../src/hunt/run.js');

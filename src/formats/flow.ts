@@ -591,8 +591,9 @@ function built(t: RawTarget): Record<string, string> {
  * A record's `raw` (every field by its header name) is a read-only view over the line: reading
  * one field cuts that column out of the line, and only enumerating, copying or comparing it splits
  * the line and builds the object. Few rules read `raw`, and building a dictionary of a dozen or
- * more keys for every line cost flow-log hunts about a sixth of their time. Header names come from the input, so the view
- * behaves like a null-prototype object: `__proto__` or `constructor` is a field name or nothing.
+ * more keys for every line cost flow-log hunts about a sixth of their time. Header names come from
+ * the input, so the view behaves like a null-prototype object: `__proto__` or `constructor` is a
+ * field name or nothing.
  */
 const RAW_VIEW: ProxyHandler<RawTarget> = {
   get: (t, key) => {
