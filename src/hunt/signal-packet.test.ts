@@ -70,7 +70,16 @@ describe('signal packets', () => {
       {
         ...base,
         value: '',
-        facts: { bytes: 12_345, ratio: -0, big: Number.MAX_SAFE_INTEGER + 2, name: 'x' },
+        facts: {
+          bytes: 12_345,
+          ratio: -0,
+          big: Number.MAX_SAFE_INTEGER + 2,
+          wide: 2 ** 31,
+          low: -(2 ** 31) - 1,
+          negative: -7,
+          half: 0.5,
+          name: 'x',
+        },
         origin: { file: 'b.log', line: 2 },
         actor: { sourceIp: '203.0.113.9', type: 'IAMUser' },
         account: '111122223333',
@@ -79,6 +88,8 @@ describe('signal packets', () => {
       },
       { ...base, steps: [], origin: { file: 'c', line: 1, index: 0 }, facts: { n: Number.NaN } },
       { ...base, key: 'ключ 🔑', value: 'a\u0000b', facts: { 'with space': 'é' } },
+      // Past what a 32-bit integer holds: a line of a file with billions of lines.
+      { ...base, origin: { file: 'd', line: 2 ** 32 + 5, index: 2 ** 31 } },
     ];
     const expected = structuredClone(signals);
     const back = unpackSignals(viaPort(packSignals(signals)));

@@ -197,6 +197,65 @@ describe('beacon kind', () => {
     expect(outOfOrder.stats.late).toBe(0);
   });
 
+  it("keeps each contact's event id beside its time, also when contacts come out of order", () => {
+    const h = harness();
+    const input = regular(10, 60 * SEC, 2 * SEC).map((s, i) =>
+      // Only some records carry an event id; the first has none.
+      i % 3 === 0 ? s : { ...s, eventId: `ev-${i}` },
+    );
+    [input[4], input[5]] = [input[5] as Signal, input[4] as Signal];
+    h.run(input);
+    expect(h.groups).toHaveLength(1);
+    const g = h.groups[0] as Group;
+    expect(g.first.eventId).toBeUndefined();
+    expect('eventId' in g.first).toBe(false);
+    // Contacts 0-7 in event time: ids of 1, 2, 4, 5, 7 (0, 3 and 6 have none).
+    expect(g.eventIds).toEqual(['ev-1', 'ev-2', 'ev-4', 'ev-5', 'ev-7']);
+    expect(g.origins.map((o) => o.line)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    const st = h.store.get<BeaconState>(ID, PAIR);
+    expect(st?.ids).toEqual([
+      null,
+      'ev-1',
+      'ev-2',
+      null,
+      'ev-4',
+      'ev-5',
+      null,
+      'ev-7',
+      'ev-8',
+      null,
+    ]);
+  });
+
+  it('reads a state stored with a list of contacts (state files of earlier versions)', () => {
+    const store = new MemoryStore();
+    const input = regular(8, 60 * SEC, 2 * SEC).map((s, i) => ({ ...s, eventId: `ev-${i}` }));
+    const seven = input.slice(0, 7);
+    const last = seven[6] as Signal;
+    store.set(ID, PAIR, {
+      contacts: seven.map((s) => ({ t: s.time, o: s.origin, id: s.eventId })),
+      total: 7,
+      last: {
+        time: last.time,
+        facts: last.facts,
+        eventId: last.eventId,
+        origin: last.origin,
+        account: last.account,
+        region: last.region,
+        actor: last.actor,
+      },
+      firedAt: null,
+      firedTotal: 0,
+    });
+    const resumed = harness({ store });
+    resumed.run(input.slice(7));
+    const fresh = harness();
+    fresh.run(input);
+    expect(resumed.groups).toHaveLength(1);
+    expect(resumed.groups).toEqual(fresh.groups);
+    expect(resumed.store.get(ID, PAIR)).toEqual(fresh.store.get(ID, PAIR));
+  });
+
   it('counts a contact older than the lateness bound as late', () => {
     const h = harness({ latenessMs: 10 * MIN });
     h.run(regular(30, 60 * SEC, 0));
@@ -232,7 +291,12 @@ describe('beacon kind', () => {
     const h = harness();
     h.run(regular(MAX_CONTACTS + 30, 10 * MIN, 3 * MIN));
     const st = h.store.get<BeaconState>(ID, PAIR);
-    expect(st?.contacts).toHaveLength(MAX_CONTACTS);
+    expect(st?.times).toHaveLength(MAX_CONTACTS);
+    expect(st?.origins).toHaveLength(MAX_CONTACTS);
+    // The latest are kept, each time beside its own record.
+    expect(st?.origins[0]).toEqual({ file: FILE, line: 31 });
+    expect(st?.origins[MAX_CONTACTS - 1]).toEqual({ file: FILE, line: MAX_CONTACTS + 30 });
+    expect(st?.ids).toBeUndefined();
     expect(st?.total).toBe(MAX_CONTACTS + 30);
   });
 
@@ -285,8 +349,7 @@ describe('beacon kind', () => {
 });
 
 describe('periodicRun', () => {
-  const at = (...seconds: number[]) =>
-    seconds.map((s, i) => ({ t: s * SEC, o: { file: 'f', line: i } }));
+  const at = (...seconds: number[]) => seconds.map((s) => s * SEC);
 
   it('finds the longest regular run of latest contacts', () => {
     const run = periodicRun(at(0, 1000, 1060, 1120, 1180, 1240), 4, 0.1);

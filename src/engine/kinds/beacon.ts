@@ -21,8 +21,10 @@
  * contact a day are out of scope.
  *
  * To keep state small only the latest contact is held whole; the others are a time, an origin and
- * an event id. A group's `first` is therefore the latest contact's signal with the time, origin
- * and event id of the run's first contact: one key is one source → destination pair, so the actor,
+ * an event id, kept in parallel arrays (times unboxed, one slot per contact) rather than an object
+ * per contact: a busy pair holds up to `MAX_CONTACTS` of them, and a dense network has tens of
+ * thousands of pairs active in a day. A group's `first` is therefore the latest contact's signal with the time, origin and
+ * event id of the run's first contact: one key is one source → destination pair, so the actor,
  * account and region are the pair's, and the facts are those of the latest contact.
  */
 import { TrailhoundError } from '../../errors.js';
@@ -31,16 +33,16 @@ import type { BeaconRule, Group, Signal } from '../rule.js';
 import { createExpiry } from './expiry.js';
 import { hold, type HeldSignal, type KindFactory } from './types.js';
 
-/** One contact: its event time, the record it came from, and its event id when it has one. */
-export interface Contact {
-  t: number;
-  o: Origin;
-  id?: string;
-}
-
 export interface BeaconState {
-  /** The latest contacts, ascending by time. */
-  contacts: Contact[];
+  /** Event times of the latest contacts, ascending. */
+  times: number[];
+  /** Where each of those contacts came from, in the same order. */
+  origins: Origin[];
+  /**
+   * Their event ids in the same order, null for a contact without one; absent until a contact of
+   * the key has one (flow records never do).
+   */
+  ids?: (string | null)[];
   /** Contacts ever counted for the key (not capped), for the refire rule. */
   total: number;
   /** The signal of the latest contact in event time. */
@@ -49,6 +51,24 @@ export interface BeaconState {
   firedAt: number | null;
   /** `total` when the key last fired. */
   firedTotal: number;
+}
+
+/** How state files written before the parallel arrays held contacts. */
+interface ContactListState extends Omit<BeaconState, 'times' | 'origins' | 'ids'> {
+  contacts: { t: number; o: Origin; id?: string }[];
+}
+
+/** A stored state in the current layout, converting one written with a contact list. */
+function current(stored: BeaconState | ContactListState): BeaconState {
+  if (!('contacts' in stored)) return stored;
+  const { contacts, ...rest } = stored;
+  const st: BeaconState = {
+    ...rest,
+    times: contacts.map((c) => c.t),
+    origins: contacts.map((c) => c.o),
+  };
+  if (contacts.some((c) => c.id !== undefined)) st.ids = contacts.map((c) => c.id ?? null);
+  return st;
 }
 
 export const MAX_CONTACTS = 64;
@@ -62,35 +82,36 @@ const round = (x: number, places: number): number => {
   return Math.round(x * f) / f;
 };
 
-/** Index of the first contact later than `t`. */
-function upperBound(contacts: readonly Contact[], t: number): number {
+/** Index of the first time later than `t`. */
+function upperBound(times: readonly number[], t: number): number {
   let lo = 0;
-  let hi = contacts.length;
+  let hi = times.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if ((contacts[mid] as Contact).t <= t) lo = mid + 1;
+    if ((times[mid] as number) <= t) lo = mid + 1;
     else hi = mid;
   }
   return lo;
 }
 
 /**
- * The longest run of latest contacts (at least `minContacts`) whose intervals are periodic: its
- * start index, mean interval (ms) and coefficient of variation; undefined when none is.
+ * The longest run of latest contacts (at least `minContacts`; `times` ascending) whose intervals are
+ * periodic: its start index, mean interval (ms) and coefficient of variation; undefined when none
+ * is.
  */
 export function periodicRun(
-  contacts: readonly Contact[],
+  times: readonly number[],
   minContacts: number,
   maxJitter: number,
 ): { from: number; mean: number; jitter: number } | undefined {
   let found: { from: number; mean: number; jitter: number } | undefined;
   let sum = 0;
   let sumSq = 0;
-  for (let from = contacts.length - 2; from >= 0; from--) {
-    const d = (contacts[from + 1] as Contact).t - (contacts[from] as Contact).t;
+  for (let from = times.length - 2; from >= 0; from--) {
+    const d = (times[from + 1] as number) - (times[from] as number);
     sum += d;
     sumSq += d * d;
-    const n = contacts.length - from;
+    const n = times.length - from;
     if (n < minContacts) continue;
     const intervals = n - 1;
     const mean = sum / intervals;
@@ -130,28 +151,39 @@ export const beaconKind: KindFactory<BeaconRule> = (k) => {
   });
 
   const groupOf = (key: string, st: BeaconState, from: number, mean: number, jitter: number) => {
-    const run = st.contacts.slice(from);
-    const c0 = run[0] as Contact;
-    const first: Signal = { ...st.last, ruleId: rule.id, key, time: c0.t, origin: c0.o };
-    if (c0.id === undefined) delete first.eventId;
-    else first.eventId = c0.id;
-    const evidence = run.slice(0, k.maxEvidence);
+    const count = st.times.length - from;
+    const firstId = st.ids?.[from] ?? undefined;
+    const first: Signal = {
+      ...st.last,
+      ruleId: rule.id,
+      key,
+      time: st.times[from] as number,
+      origin: st.origins[from] as Origin,
+    };
+    if (firstId === undefined) delete first.eventId;
+    else first.eventId = firstId;
+    const to = Math.min(st.times.length, from + k.maxEvidence);
     const eventIds: string[] = [];
-    for (const c of evidence) if (c.id !== undefined) eventIds.push(c.id);
+    if (st.ids !== undefined) {
+      for (let i = from; i < to; i++) {
+        const id = st.ids[i];
+        if (id !== null && id !== undefined) eventIds.push(id);
+      }
+    }
     const group: Group = {
       key,
       first,
       last: { ...st.last, ruleId: rule.id, key },
-      count: run.length,
+      count,
       values: [],
       figures: {
-        contacts: run.length,
+        contacts: count,
         meanIntervalSeconds: round(mean / 1000, 1),
         jitter: round(jitter, 3),
         maxJitter,
       },
       eventIds,
-      origins: evidence.map((c) => c.o),
+      origins: st.origins.slice(from, to),
     };
     return group;
   };
@@ -161,33 +193,42 @@ export const beaconKind: KindFactory<BeaconRule> = (k) => {
       if (s.time < newest - k.latenessMs) k.stats.late++;
       if (s.time > newest) newest = s.time;
       const held = hold(s);
-      const stored = k.store.get<BeaconState>(k.ns, s.key);
-      const st: BeaconState = stored ?? {
-        contacts: [],
-        total: 0,
-        last: held,
-        firedAt: null,
-        firedTotal: 0,
-      };
+      const stored = k.store.get<BeaconState | ContactListState>(k.ns, s.key);
+      const st: BeaconState =
+        stored === undefined
+          ? { times: [], origins: [], total: 0, last: held, firedAt: null, firedTotal: 0 }
+          : current(stored);
 
-      const at = upperBound(st.contacts, s.time);
-      const before = st.contacts[at - 1];
-      const after = st.contacts[at];
+      const { times } = st;
+      const at = upperBound(times, s.time);
+      const before = times[at - 1];
+      const after = times[at];
       const same =
-        (before !== undefined && s.time - before.t < SAME_CONTACT_MS) ||
-        (after !== undefined && after.t - s.time < SAME_CONTACT_MS);
+        (before !== undefined && s.time - before < SAME_CONTACT_MS) ||
+        (after !== undefined && after - s.time < SAME_CONTACT_MS);
       // Older than every held contact of a full list: it would be dropped at once.
-      const stale = at === 0 && st.contacts.length >= MAX_CONTACTS;
+      const stale = at === 0 && times.length >= MAX_CONTACTS;
       let group: Group | undefined;
       if (!same && !stale) {
-        const c: Contact = { t: s.time, o: s.origin };
-        if (s.eventId !== undefined) c.id = s.eventId;
-        // A first contact gets an array of its own size: inserting into an empty array reserves
+        const id = s.eventId ?? null;
+        if (id !== null && st.ids === undefined) st.ids = times.map(() => null);
+        // A first contact gets arrays of their own size: inserting into an empty array reserves
         // room for 17, and most pairs never see a second contact.
-        if (st.contacts.length === 0) st.contacts = [c];
-        else st.contacts.splice(at, 0, c);
-        if (st.contacts.length > MAX_CONTACTS)
-          st.contacts.splice(0, st.contacts.length - MAX_CONTACTS);
+        if (times.length === 0) {
+          st.times = [s.time];
+          st.origins = [s.origin];
+          if (st.ids !== undefined) st.ids = [id];
+        } else {
+          times.splice(at, 0, s.time);
+          st.origins.splice(at, 0, s.origin);
+          st.ids?.splice(at, 0, id);
+          if (times.length > MAX_CONTACTS) {
+            const drop = times.length - MAX_CONTACTS;
+            times.splice(0, drop);
+            st.origins.splice(0, drop);
+            st.ids?.splice(0, drop);
+          }
+        }
         st.total++;
         if (s.time >= st.last.time) st.last = held;
 
@@ -195,8 +236,8 @@ export const beaconKind: KindFactory<BeaconRule> = (k) => {
           st.firedAt !== null &&
           st.total < 2 * st.firedTotal &&
           st.last.time < st.firedAt + REFIRE_MS;
-        if (!quiet && st.contacts.length >= minContacts) {
-          const run = periodicRun(st.contacts, minContacts, maxJitter);
+        if (!quiet && st.times.length >= minContacts) {
+          const run = periodicRun(st.times, minContacts, maxJitter);
           if (run !== undefined) {
             group = groupOf(s.key, st, run.from, run.mean, run.jitter);
             st.firedAt = st.last.time;
