@@ -30,7 +30,7 @@ import { createStatefulStage } from '../engine/stateful.js';
 import { MemoryStore } from '../state/memory.js';
 import type { StateStore } from '../state/store.js';
 import type { WorkerInit, WorkerMessage, WorkerTask } from './worker.js';
-import { unpackSignals } from './signal-packet.js';
+import { unpackSignals, type SignalPacket } from './signal-packet.js';
 
 /** At most this many problems are listed one by one in the summary; all are counted. */
 export const PROBLEMS_LISTED = 1000;
@@ -109,8 +109,8 @@ async function processOnMain(
 }
 
 interface PoolCallbacks {
-  /** A chunk of the stateful stage's input from file `seq`, in record order. */
-  signals(seq: number, signals: Signal[]): void;
+  /** A chunk of the stateful stage's input from file `seq`, in record order, as packed. */
+  signals(seq: number, packet: SignalPacket): void;
   /** File `seq` is done; every chunk of it came before. */
   result(seq: number, r: FileResult): void;
   /** Whether file `seq` may start now (bounds how far workers run ahead of the stage). */
@@ -155,7 +155,7 @@ function startPool(
       workers.push(w);
       w.on('message', (msg: WorkerMessage) => {
         if ('signals' in msg) {
-          on.signals(msg.seq, unpackSignals(msg.signals));
+          on.signals(msg.seq, msg.signals);
           return;
         }
         if ('result' in msg) on.result(msg.seq, msg.result);
@@ -333,14 +333,19 @@ export async function huntStream(opts: HuntOptions): Promise<HuntStream> {
   let eventsSoFar = 0;
   // The stateful stage takes files strictly in order, whichever worker finishes first. A file's
   // signals arrive in chunks while it is read; chunks of a file ahead of the stage's turn wait,
-  // and workers may run at most `lookahead` files ahead, so what waits stays bounded.
+  // and workers may run at most `lookahead` files ahead, so what waits stays bounded. A worker's
+  // chunk waits as it came, packed, and is unpacked when its turn comes: a packet is a fraction
+  // of the size of its signals, and signals unpacked only to wait would outlive young-generation
+  // collections, to be promoted and then collected with the state.
   const lookahead = 2 * workerCount;
   let nextForStage = 0;
-  const waiting = new Map<number, Signal[][]>();
+  type Chunk = Signal[] | SignalPacket;
+  const observe = (c: Chunk) => stage.observe(Array.isArray(c) ? c : unpackSignals(c));
+  const waiting = new Map<number, Chunk[]>();
   const finished = new Map<number, FileResult>();
   let pool: Pool | undefined;
-  const onSignals = (seq: number, signals: Signal[]) => {
-    if (seq === nextForStage) stage.observe(signals);
+  const onSignals = (seq: number, signals: Chunk) => {
+    if (seq === nextForStage) observe(signals);
     else {
       let w = waiting.get(seq);
       if (w === undefined) waiting.set(seq, (w = []));
@@ -356,7 +361,7 @@ export async function huntStream(opts: HuntOptions): Promise<HuntStream> {
       finished.delete(nextForStage);
       absorb(ready);
       nextForStage++;
-      for (const chunk of waiting.get(nextForStage) ?? []) stage.observe(chunk);
+      for (const chunk of waiting.get(nextForStage) ?? []) observe(chunk);
       waiting.delete(nextForStage);
       ready = finished.get(nextForStage);
     }
