@@ -256,6 +256,34 @@ describe('beacon kind', () => {
     expect(resumed.store.get(ID, PAIR)).toEqual(fresh.store.get(ID, PAIR));
   });
 
+  it('describes a finding by the contact that completes the run, at the times of the run', () => {
+    const h = harness();
+    const input = regular(8, 60 * SEC, 2 * SEC).map((s, i) => ({
+      ...s,
+      facts: { dstPort: 443, bytes: 1_000 + i },
+    }));
+    // The seventh contact in event time is delivered last, so it completes the run.
+    const delivered = [...input.slice(0, 6), input[7] as Signal, input[6] as Signal];
+    h.run(delivered);
+    expect(h.groups).toHaveLength(1);
+    const g = h.groups[0] as Group;
+    expect(g.first.time).toBe(input[0]?.time);
+    expect(g.first.origin.line).toBe(1);
+    expect(g.last.time).toBe(input[7]?.time);
+    expect(g.last.origin.line).toBe(8);
+    expect(g.last.facts).toEqual({ dstPort: 443, bytes: 1_006 });
+    expect(g.origins.map((o) => o.line)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    // State holds times and origins, no copy of a signal.
+    const st = h.store.get<Record<string, unknown>>(ID, PAIR);
+    expect(Object.keys(st ?? {}).sort()).toEqual([
+      'firedAt',
+      'firedTotal',
+      'origins',
+      'times',
+      'total',
+    ]);
+  });
+
   it('counts a contact older than the lateness bound as late', () => {
     const h = harness({ latenessMs: 10 * MIN });
     h.run(regular(30, 60 * SEC, 0));

@@ -20,18 +20,20 @@
  * the pairs active in the last day rather than every pair ever seen. Beacons slower than one
  * contact a day are out of scope.
  *
- * To keep state small only the latest contact is held whole; the others are a time, an origin and
- * an event id, kept in parallel arrays (times unboxed, one slot per contact) rather than an object
- * per contact: a busy pair holds up to `MAX_CONTACTS` of them, and a dense network has tens of
- * thousands of pairs active in a day. A group's `first` is therefore the latest contact's signal with the time, origin and
- * event id of the run's first contact: one key is one source → destination pair, so the actor,
- * account and region are the pair's, and the facts are those of the latest contact.
+ * State is kept small, because a dense network has tens of thousands of pairs active in a day
+ * and most of them contact their destination once: per contact only its time, its origin and
+ * its event id, in parallel arrays (times unboxed) rather than an object per contact, and no
+ * copy of any contact's signal. A finding is described by the signal that completes the run,
+ * with the time, origin and event id of the run's latest contact as its `last` and of the run's
+ * first as its `first`. One key is one source → destination pair, so the actor, account and
+ * region are the pair's; the facts (byte and packet counts, the interface) are those of the
+ * completing contact, which is the latest unless contacts came out of order.
  */
 import { TrailhoundError } from '../../errors.js';
 import type { Origin } from '../../model/event.js';
 import type { BeaconRule, Group, Signal } from '../rule.js';
 import { createExpiry } from './expiry.js';
-import { hold, type HeldSignal, type KindFactory } from './types.js';
+import type { KindFactory } from './types.js';
 
 export interface BeaconState {
   /** Event times of the latest contacts, ascending. */
@@ -45,33 +47,47 @@ export interface BeaconState {
   ids?: (string | null)[];
   /** Contacts ever counted for the key (not capped), for the refire rule. */
   total: number;
-  /** The signal of the latest contact in event time. */
-  last: HeldSignal;
   /** Time of the latest contact when the key last fired; null: never fired. */
   firedAt: number | null;
   /** `total` when the key last fired. */
   firedTotal: number;
 }
 
-/** How state files written before the parallel arrays held contacts. */
-interface ContactListState extends Omit<BeaconState, 'times' | 'origins' | 'ids'> {
-  contacts: { t: number; o: Origin; id?: string }[];
+/**
+ * State as earlier versions stored it: with the latest contact's signal (`last`), and before that
+ * with the contacts as a list of objects.
+ */
+interface EarlierState {
+  contacts?: { t: number; o: Origin; id?: string }[];
+  times?: number[];
+  origins?: Origin[];
+  ids?: (string | null)[];
+  total: number;
+  last?: unknown;
+  firedAt: number | null;
+  firedTotal: number;
 }
 
-/** A stored state in the current layout, converting one written with a contact list. */
-function current(stored: BeaconState | ContactListState): BeaconState {
-  if (!('contacts' in stored)) return stored;
-  const { contacts, ...rest } = stored;
+/** A stored state in the current layout, converting one an earlier version wrote. */
+function current(stored: BeaconState | EarlierState): BeaconState {
+  if (!('last' in stored) && !('contacts' in stored)) return stored as BeaconState;
+  const { contacts, total, firedAt, firedTotal } = stored;
   const st: BeaconState = {
-    ...rest,
-    times: contacts.map((c) => c.t),
-    origins: contacts.map((c) => c.o),
+    times: contacts?.map((c) => c.t) ?? stored.times ?? [],
+    origins: contacts?.map((c) => c.o) ?? stored.origins ?? [],
+    total,
+    firedAt,
+    firedTotal,
   };
-  if (contacts.some((c) => c.id !== undefined)) st.ids = contacts.map((c) => c.id ?? null);
+  if (contacts !== undefined) {
+    if (contacts.some((c) => c.id !== undefined)) st.ids = contacts.map((c) => c.id ?? null);
+  } else if (stored.ids !== undefined) st.ids = stored.ids;
   return st;
 }
 
 export const MAX_CONTACTS = 64;
+/** Time of a key's latest contact (contacts are only ever dropped from the oldest end). */
+const latestOf = (st: BeaconState): number => st.times[st.times.length - 1] ?? -Infinity;
 export const SAME_CONTACT_MS = 1_000;
 export const MIN_INTERVAL_MS = 10_000;
 export const REFIRE_MS = 24 * 60 * 60_000;
@@ -143,25 +159,24 @@ export const beaconKind: KindFactory<BeaconRule> = (k) => {
   // store on every signal.
   let size = k.store.count(k.ns);
   const expiry = createExpiry(IDLE_MS, (key, horizon) => {
-    const st = k.store.get<BeaconState>(k.ns, key);
-    if (st !== undefined && st.last.time <= horizon) {
+    const st = k.store.get<BeaconState | EarlierState>(k.ns, key);
+    if (st !== undefined && latestOf(current(st)) <= horizon) {
       k.store.delete(k.ns, key);
       size--;
     }
   });
 
-  const groupOf = (key: string, st: BeaconState, from: number, mean: number, jitter: number) => {
+  /** Contact `i` of `st`, described by signal `s` of the same key. */
+  const contactOf = (s: Signal, st: BeaconState, i: number): Signal => {
+    const c: Signal = { ...s, time: st.times[i] as number, origin: st.origins[i] as Origin };
+    const id = st.ids?.[i] ?? undefined;
+    if (id === undefined) delete c.eventId;
+    else c.eventId = id;
+    return c;
+  };
+
+  const groupOf = (s: Signal, st: BeaconState, from: number, mean: number, jitter: number) => {
     const count = st.times.length - from;
-    const firstId = st.ids?.[from] ?? undefined;
-    const first: Signal = {
-      ...st.last,
-      ruleId: rule.id,
-      key,
-      time: st.times[from] as number,
-      origin: st.origins[from] as Origin,
-    };
-    if (firstId === undefined) delete first.eventId;
-    else first.eventId = firstId;
     const to = Math.min(st.times.length, from + k.maxEvidence);
     const eventIds: string[] = [];
     if (st.ids !== undefined) {
@@ -171,9 +186,9 @@ export const beaconKind: KindFactory<BeaconRule> = (k) => {
       }
     }
     const group: Group = {
-      key,
-      first,
-      last: { ...st.last, ruleId: rule.id, key },
+      key: s.key,
+      first: contactOf(s, st, from),
+      last: contactOf(s, st, st.times.length - 1),
       count,
       values: [],
       figures: {
@@ -192,11 +207,10 @@ export const beaconKind: KindFactory<BeaconRule> = (k) => {
     observe(s) {
       if (s.time < newest - k.latenessMs) k.stats.late++;
       if (s.time > newest) newest = s.time;
-      const held = hold(s);
-      const stored = k.store.get<BeaconState | ContactListState>(k.ns, s.key);
+      const stored = k.store.get<BeaconState | EarlierState>(k.ns, s.key);
       const st: BeaconState =
         stored === undefined
-          ? { times: [], origins: [], total: 0, last: held, firedAt: null, firedTotal: 0 }
+          ? { times: [], origins: [], total: 0, firedAt: null, firedTotal: 0 }
           : current(stored);
 
       const { times } = st;
@@ -230,24 +244,22 @@ export const beaconKind: KindFactory<BeaconRule> = (k) => {
           }
         }
         st.total++;
-        if (s.time >= st.last.time) st.last = held;
 
+        const latest = latestOf(st);
         const quiet =
-          st.firedAt !== null &&
-          st.total < 2 * st.firedTotal &&
-          st.last.time < st.firedAt + REFIRE_MS;
+          st.firedAt !== null && st.total < 2 * st.firedTotal && latest < st.firedAt + REFIRE_MS;
         if (!quiet && st.times.length >= minContacts) {
           const run = periodicRun(st.times, minContacts, maxJitter);
           if (run !== undefined) {
-            group = groupOf(s.key, st, run.from, run.mean, run.jitter);
-            st.firedAt = st.last.time;
+            group = groupOf(s, st, run.from, run.mean, run.jitter);
+            st.firedAt = latest;
             st.firedTotal = st.total;
           }
         }
       }
 
       k.store.set(k.ns, s.key, st);
-      expiry.touch(s.key, st.last.time);
+      expiry.touch(s.key, latestOf(st));
       expiry.advance(newest - k.latenessMs - IDLE_MS);
       if (stored === undefined && ++size > k.maxEntities) {
         const gone = k.store.evict(k.ns, k.maxEntities);
