@@ -6,7 +6,13 @@ import { MemoryStore } from '../../state/memory.js';
 import type { StateStore } from '../../state/store.js';
 import { compileRules, type CompiledStatefulRule } from '../compile.js';
 import { defineThresholdRule, knob, type Group, type Signal, type ThresholdRule } from '../rule.js';
-import { MAX_GROUP_VALUES, SLACK, thresholdKind, type ThresholdState } from './threshold.js';
+import {
+  dropIndex,
+  MAX_GROUP_VALUES,
+  SLACK,
+  thresholdKind,
+  type ThresholdState,
+} from './threshold.js';
 
 const MIN = 60_000;
 const T0 = Date.parse('2026-03-02T10:00:00Z');
@@ -324,5 +330,45 @@ describe('thresholdKind', () => {
     expect(h.groups).toHaveLength(0);
     h.observe(sig(2_003, { key: 'session-5' }));
     expect(h.groups).toHaveLength(1);
+  });
+});
+
+describe('dropIndex', () => {
+  /** The oldest index whose value occurs again later, by brute force; 0 when none does. */
+  const reference = (values: (string | undefined)[]): number => {
+    for (let i = 0; i < values.length; i++) if (values.indexOf(values[i], i + 1) !== -1) return i;
+    return 0;
+  };
+  const held = (values: (string | undefined)[]) =>
+    values.map((value, i) => {
+      const h = { ...sig(i) } as Partial<Signal>;
+      delete h.ruleId;
+      delete h.key;
+      if (value === undefined) delete h.value;
+      else h.value = value;
+      return h as Omit<Signal, 'ruleId' | 'key'>;
+    });
+
+  it('drops the oldest signal whose value occurs again, else the oldest', () => {
+    expect(dropIndex(held(['a', 'b', 'a']), true)).toBe(0);
+    expect(dropIndex(held(['a', 'b', 'c', 'b']), true)).toBe(1);
+    expect(dropIndex(held(['a', 'b', 'c']), true)).toBe(0);
+    expect(dropIndex(held(['a', 'b', 'c']), false)).toBe(0);
+    // Counting signals, always the oldest.
+    expect(dropIndex(held(['a', 'b', 'b']), false)).toBe(0);
+  });
+
+  it('agrees with a brute-force search on random lists', () => {
+    let x = 7;
+    const next = () => (x = (x * 1_103_515_245 + 12_345) % 2 ** 31);
+    for (let round = 0; round < 500; round++) {
+      const length = 1 + (next() % 40);
+      const kinds = 1 + (next() % 12);
+      const values = Array.from({ length }, () => {
+        const v = next() % (kinds + 1);
+        return v === kinds ? undefined : `v${v}`;
+      });
+      expect(dropIndex(held(values), true)).toBe(reference(values));
+    }
   });
 });

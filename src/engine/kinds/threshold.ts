@@ -53,8 +53,12 @@ function upperBound(held: readonly HeldSignal[], time: number): number {
  * values, the oldest one whose value occurs again later (the later one serves every window the
  * old one could still matter for); only when every value is unique, the oldest.
  */
-function dropIndex(held: readonly HeldSignal[], distinct: boolean): number {
+export function dropIndex(held: readonly HeldSignal[], distinct: boolean): number {
   if (!distinct) return 0;
+  // Mostly the oldest value occurs again (a key at the cap repeats its values), which a scan for
+  // it settles without building a set.
+  const first = (held[0] as HeldSignal).value;
+  for (let i = 1; i < held.length; i++) if ((held[i] as HeldSignal).value === first) return 0;
   const later = new Set<string | undefined>();
   let found = -1;
   for (let i = held.length - 1; i >= 0; i--) {
@@ -63,6 +67,16 @@ function dropIndex(held: readonly HeldSignal[], distinct: boolean): number {
     else later.add(v);
   }
   return found === -1 ? 0 : found;
+}
+
+/** How many distinct values `held[from..to)` has. */
+function distinctCount(held: readonly HeldSignal[], from: number, to: number): number {
+  const seen = new Set<string>();
+  for (let i = from; i < to; i++) {
+    const v = (held[i] as HeldSignal).value;
+    if (v !== undefined) seen.add(v);
+  }
+  return seen.size;
 }
 
 function distinctValues(window: readonly HeldSignal[]): string[] {
@@ -104,8 +118,9 @@ export const thresholdKind: KindFactory<ThresholdRule> = (k) => {
     }
   });
 
-  const observed = (window: readonly HeldSignal[]): number =>
-    distinct ? distinctValues(window).length : window.length;
+  /** What the threshold is compared with, for the window `held[from..to)`. */
+  const observed = (held: readonly HeldSignal[], from: number, to: number): number =>
+    distinct ? distinctCount(held, from, to) : to - from;
 
   const full = (key: string, h: HeldSignal): Signal => ({ ...h, ruleId: rule.id, key });
 
@@ -120,7 +135,11 @@ export const thresholdKind: KindFactory<ThresholdRule> = (k) => {
       // A folded signal (signals.ts) stands for `n` calls with the same value.
       count: window.reduce((sum, h) => sum + (h.n ?? 1), 0),
       values: distinctValues(window).slice(0, MAX_GROUP_VALUES),
-      figures: { threshold, observed: observed(window), windowMinutes: windowMs / 60_000 },
+      figures: {
+        threshold,
+        observed: observed(window, 0, window.length),
+        windowMinutes: windowMs / 60_000,
+      },
       eventIds,
       origins: evidence.map((h) => h.origin),
     };
@@ -142,8 +161,9 @@ export const thresholdKind: KindFactory<ThresholdRule> = (k) => {
       if (end + 1 < held.length && (held[end + 1] as HeldSignal).time === endTime) continue;
       if (st.quietUntil !== null && endTime <= st.quietUntil) continue;
       while ((held[start] as HeldSignal).time <= endTime - windowMs) start++;
+      // Fewer signals than the threshold cannot hold as many distinct values either.
+      if (end + 1 - start < threshold || observed(held, start, end + 1) < threshold) continue;
       const window = held.slice(start, end + 1);
-      if (observed(window) < threshold) continue;
       held.splice(0, end + 1);
       st.quietUntil = endTime + windowMs;
       return groupOf(key, window);
