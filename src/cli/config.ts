@@ -118,6 +118,12 @@ findings:
   # At most this many event ids and origins are listed in a finding's evidence.
   maxEvidence: 50
 
+state:
+  # Keys (principals, address pairs, ...) each stateful rule tracks at most; the least recently
+  # used beyond this are evicted and counted in the run summary. Lower it to bound memory on a very
+  # busy network; an evicted key starts again from nothing.
+  maxKeysPerRule: 100000
+
 # Alert destinations for hunt --send and watch. Secrets never go in this file: each destination
 # names the environment variable holding its URL, signing secret or token. Findings of one rule and
 # principal within windowMinutes become one alert with a count. Alerts a destination did not take
@@ -252,6 +258,7 @@ export function describeConfig(config: Config): string[] {
       'findings',
       `${config.findings.windowMinutes}-minute window, up to ${config.findings.maxEvidence} evidence items`,
     ],
+    ['state', `up to ${config.state.maxKeysPerRule} keys per stateful rule`],
     [
       'alert sinks',
       config.sinks.destinations.length === 0

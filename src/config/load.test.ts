@@ -121,7 +121,7 @@ describe('loadConfig', () => {
       /^organisation\.acounts: unknown key, did you mean "accounts"\? \(expected one of accounts, trustedAccounts, .*sensitive\) \(line 2\)$/,
     );
     expect(err.details[1]).toBe(
-      'outputs: unknown key (expected one of organisation, rules, input, intel, suppressions, changes, findings, sinks) (line 4)',
+      'outputs: unknown key (expected one of organisation, rules, input, intel, suppressions, changes, findings, sinks, state) (line 4)',
     );
   });
 
@@ -162,7 +162,7 @@ describe('loadConfig', () => {
   it('reports __proto__ keys everywhere and changes no prototype', async () => {
     const err = await configError(() => loadConfig(fixture('proto.yaml')));
     expect(err.details).toEqual([
-      '__proto__: unknown key (expected one of organisation, rules, input, intel, suppressions, changes, findings, sinks) (line 1)',
+      '__proto__: unknown key (expected one of organisation, rules, input, intel, suppressions, changes, findings, sinks, state) (line 1)',
       expect.stringMatching(
         /^organisation\.__proto__: unknown key \(expected one of accounts, .*\) \(line 4\)$/,
       ),

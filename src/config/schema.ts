@@ -146,6 +146,16 @@ export const configSchema = z.strictObject({
     .prefault({}),
   /** Alert destinations (Slack, signed webhooks, Jira, files), grouping, retries, dead letters. */
   sinks: sinksSchema.prefault({}),
+  state: z
+    .strictObject({
+      /**
+       * Keys (principals, address pairs, …) each stateful rule tracks at most; the least recently
+       * used beyond it are evicted and counted in the run summary. It bounds memory on busy
+       * networks, at the cost of forgetting what an evicted key had built up.
+       */
+      maxKeysPerRule: z.number().int().min(100).max(10_000_000).default(100_000),
+    })
+    .prefault({}),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -294,6 +294,7 @@ export async function huntStream(opts: HuntOptions): Promise<HuntStream> {
   // A run that only learns keeps no hits.
   const learnOnly = opts.learnOnly === true;
   const stage = createStatefulStage(proc.rules, store, {
+    maxEntities: opts.config.state.maxKeysPerRule,
     maxEvidence: opts.config.findings.maxEvidence,
     onHit: (h) => {
       if (!learnOnly) spool.add(h);
