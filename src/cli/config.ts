@@ -258,7 +258,10 @@ export function describeConfig(config: Config): string[] {
       'findings',
       `${config.findings.windowMinutes}-minute window, up to ${config.findings.maxEvidence} evidence items`,
     ],
-    ['state', `up to ${config.state.maxKeysPerRule} keys per stateful rule`],
+    [
+      'state',
+      `up to ${config.state.maxKeysPerRule.toLocaleString('en-US')} keys per stateful rule`,
+    ],
     [
       'alert sinks',
       config.sinks.destinations.length === 0
