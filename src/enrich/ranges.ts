@@ -19,7 +19,7 @@ export interface Interval<T> {
 interface Segments<T> {
   starts: Uint32Array | bigint[];
   ends: Uint32Array | bigint[];
-  values: T[];
+  values: ArrayLike<T>;
 }
 
 export class RangeMap<T> {
@@ -53,8 +53,8 @@ export class RangeMap<T> {
    * large table is not copied through `build`.
    */
   static fromSorted<T>(
-    v4: { starts: Uint32Array; ends: Uint32Array; values: T[] },
-    v6: { starts: bigint[]; ends: bigint[]; values: T[] },
+    v4: { starts: Uint32Array; ends: Uint32Array; values: ArrayLike<T> },
+    v6: { starts: bigint[]; ends: bigint[]; values: ArrayLike<T> },
   ): RangeMap<T> {
     return new RangeMap<T>(v4, v6);
   }

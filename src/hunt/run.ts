@@ -14,6 +14,7 @@ import { loadChangeFeeds } from '../findings/changes.js';
 import { createHitSpool } from '../findings/spool.js';
 import { createSuppressor } from '../findings/suppress.js';
 import type { Finding } from '../findings/finding.js';
+import { sharedGeo } from '../enrich/geo.js';
 import { decodeFileBatches, decodeStreamBatches } from '../formats/detect.js';
 import type { InputProblem } from '../formats/types.js';
 import { expandInputs, type InputFile } from '../sources/index.js';
@@ -373,7 +374,7 @@ export async function huntStream(opts: HuntOptions): Promise<HuntStream> {
   try {
     if (workerCount > 1) {
       const seqs = files.map((f, i) => (f.path === '-' ? -1 : i)).filter((i) => i >= 0);
-      const init: WorkerInit = { config: opts.config, filters };
+      const init: WorkerInit = { config: opts.config, filters, geo: sharedGeo() };
       pool = startPool(
         seqs.map((i) => files[i] as InputFile),
         workerCount,

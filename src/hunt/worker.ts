@@ -4,6 +4,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Config } from '../config/schema.js';
+import { adoptSharedGeo, type SharedGeo } from '../enrich/geo.js';
 import { RULES } from '../rules/registry.js';
 import { decodeFileBatches } from '../formats/detect.js';
 import type { InputFile } from '../sources/index.js';
@@ -13,6 +14,8 @@ import { packSignals, transferList, type SignalPacket } from './signal-packet.js
 export interface WorkerInit {
   config: Config;
   filters: EventFilters;
+  /** The geolocation tables the main thread read, shared rather than read again per worker. */
+  geo?: SharedGeo;
 }
 export interface WorkerTask {
   seq: number;
@@ -28,6 +31,7 @@ export type WorkerMessage =
   | { seq: number; error: string };
 
 const init = workerData as WorkerInit;
+if (init.geo !== undefined) adoptSharedGeo(init.geo);
 const proc = createProcessor(RULES, init.config, init.filters);
 const port = parentPort;
 if (port === null) throw new Error('hunt worker started outside a worker thread');

@@ -67,6 +67,50 @@ describe('trailhound hunt on the bundled examples', () => {
     expect(sansTiming(json(two).summary)).toEqual(sansTiming(json(one).summary));
   });
 
+  it('names the country and network of a caller alike on one worker and on two', async () => {
+    // Two files, so two workers each read one; on two, the tables come from the main thread.
+    const dir = tmp();
+    const login = (n: number, ip: string) => ({
+      eventVersion: '1.08',
+      userIdentity: {
+        type: 'IAMUser',
+        principalId: 'AIDA4XJ7LBQ5EXAMPLE1',
+        arn: 'arn:aws:iam::111122223333:user/alice',
+        accountId: '111122223333',
+        userName: 'alice',
+      },
+      eventTime: `2026-03-0${n}T09:00:00Z`,
+      eventSource: 'signin.amazonaws.com',
+      eventName: 'ConsoleLogin',
+      awsRegion: 'us-east-1',
+      sourceIPAddress: ip,
+      userAgent: 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0',
+      errorMessage: 'Failed authentication',
+      requestParameters: null,
+      responseElements: { ConsoleLogin: 'Failure' },
+      additionalEventData: { LoginTo: 'https://console.aws.amazon.com/', MFAUsed: 'No' },
+      eventID: `0b6f3c1e-2d4a-4c1b-9e0f-00000000000${n}`,
+      readOnly: false,
+      eventType: 'AwsConsoleSignIn',
+      managementEvent: true,
+      recipientAccountId: '111122223333',
+      eventCategory: 'Management',
+    });
+    [login(1, '1.1.1.1'), login(2, '8.8.8.8')].forEach((r, i) =>
+      writeFileSync(
+        join(dir, `111122223333_CloudTrail_us-east-1_2026030${i + 1}T0905Z_e2e.json.gz`),
+        gzipSync(JSON.stringify({ Records: [r] })),
+      ),
+    );
+    const one = json(await trailhound(['hunt', dir, '--format', 'json', '--workers', '1']));
+    const two = json(await trailhound(['hunt', dir, '--format', 'json', '--workers', '2']));
+    expect(two.summary.workers).toBe(2);
+    expect(two.findings).toEqual(one.findings);
+    const summaries = two.findings.map((f: any) => f.summary).join('\n');
+    expect(summaries).toContain('1.1.1.1 (AU, AS13335 Cloudflare, Inc.)');
+    expect(summaries).toContain('8.8.8.8 (US, AS15169 Google LLC)');
+  });
+
   it('writes jsonl, csv and table, to stdout or --out', async () => {
     const full = json(await trailhound(['hunt', EXAMPLES, '--format', 'json']));
     const jl = await trailhound(['hunt', EXAMPLES, '--format', 'jsonl']);
