@@ -158,6 +158,7 @@ class PackagedGeo implements GeoSource {
   }
 }
 
+const NO_V4 = { starts: new Uint32Array(0), ends: new Uint32Array(0), values: [] };
 const NO_V6 = { starts: [], ends: [], values: [] };
 
 const asBuffer = (b: Uint8Array): Buffer => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
@@ -190,13 +191,13 @@ let sharedTables: SharedGeo | undefined;
 export function sharedGeo(): SharedGeo {
   if (sharedTables === undefined) {
     const orgs = new Map<number, string>();
-    const v4 = scanAsnV4(readFileSync(geoFile(GEO_FILES.asnV4)), orgs);
+    const v4 = scanAsnCsv(readFileSync(geoFile(GEO_FILES.asnV4)), 4, orgs);
     sharedTables = {
       country: inSharedMemory(readFileSync(geoFile(GEO_FILES.country))),
       asn4: {
-        starts: inSharedMemory(v4.starts),
-        ends: inSharedMemory(v4.ends),
-        asns: inSharedMemory(v4.asns),
+        starts: inSharedMemory(v4.starts4),
+        ends: inSharedMemory(v4.ends4),
+        asns: inSharedMemory(v4.asns4),
       },
       orgs: sharedOrgs(orgs),
     };
@@ -243,9 +244,8 @@ export function loadAsnTable(v4File: string, v6File: string): AsnTable {
 /**
  * Reads one ASN CSV: `first,last,asn,organisation`, addresses as decimal integers, the
  * organisation quoted when it holds a comma; AS 0 (unrouted), AS numbers beyond 32 bits and
- * malformed rows are skipped. Rows
- * come sorted by address; one that overlaps the row before it is clipped to start after it, so
- * the table stays disjoint. The IPv4 file has about 400,000 rows, so its bytes are scanned in
+ * malformed rows are skipped. Rows come sorted by address; one that overlaps the row before it is
+ * clipped to start after it, so the table stays disjoint. The IPv4 file has about 400,000 rows, so its bytes are scanned in
  * place rather than decoded and split into strings.
  */
 export function readAsnCsv(
@@ -256,21 +256,10 @@ export function readAsnCsv(
   const t = scanAsnCsv(bytes, family, orgs);
   return family === 4
     ? RangeMap.fromSorted({ starts: t.starts4, ends: t.ends4, values: t.asns4 }, NO_V6)
-    : RangeMap.fromSorted(
-        { starts: new Uint32Array(0), ends: new Uint32Array(0), values: [] },
-        { starts: t.starts6, ends: t.ends6, values: t.asns6 },
-      );
+    : RangeMap.fromSorted(NO_V4, { starts: t.starts6, ends: t.ends6, values: t.asns6 });
 }
 
-/** The IPv4 rows of an ASN CSV as exact-length arrays (see `readAsnCsv`). */
-function scanAsnV4(
-  bytes: Uint8Array,
-  orgs: Map<number, string>,
-): { starts: Uint32Array; ends: Uint32Array; asns: Uint32Array } {
-  const t = scanAsnCsv(bytes, 4, orgs);
-  return { starts: t.starts4, ends: t.ends4, asns: t.asns4 };
-}
-
+/** The rows of an ASN CSV of one family, the IPv4 ones in exact-length typed arrays. */
 function scanAsnCsv(bytes: Uint8Array, family: 4 | 6, orgs: Map<number, string>) {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const n = buf.length;

@@ -69,20 +69,18 @@ export function dropIndex(held: readonly HeldSignal[], distinct: boolean): numbe
   return found === -1 ? 0 : found;
 }
 
-/** How many distinct values `held[from..to)` has. */
-function distinctCount(held: readonly HeldSignal[], from: number, to: number): number {
+/** The distinct values of `held[from..to)`, in order of first appearance. */
+function distinctValues(
+  held: readonly HeldSignal[],
+  from = 0,
+  to: number = held.length,
+): Set<string> {
   const seen = new Set<string>();
   for (let i = from; i < to; i++) {
     const v = (held[i] as HeldSignal).value;
     if (v !== undefined) seen.add(v);
   }
-  return seen.size;
-}
-
-function distinctValues(window: readonly HeldSignal[]): string[] {
-  const seen = new Set<string>();
-  for (const h of window) if (h.value !== undefined) seen.add(h.value);
-  return [...seen];
+  return seen;
 }
 
 export const thresholdKind: KindFactory<ThresholdRule> = (k) => {
@@ -120,7 +118,7 @@ export const thresholdKind: KindFactory<ThresholdRule> = (k) => {
 
   /** What the threshold is compared with, for the window `held[from..to)`. */
   const observed = (held: readonly HeldSignal[], from: number, to: number): number =>
-    distinct ? distinctCount(held, from, to) : to - from;
+    distinct ? distinctValues(held, from, to).size : to - from;
 
   const full = (key: string, h: HeldSignal): Signal => ({ ...h, ruleId: rule.id, key });
 
@@ -134,7 +132,7 @@ export const thresholdKind: KindFactory<ThresholdRule> = (k) => {
       last: full(key, window[window.length - 1] as HeldSignal),
       // A folded signal (signals.ts) stands for `n` calls with the same value.
       count: window.reduce((sum, h) => sum + (h.n ?? 1), 0),
-      values: distinctValues(window).slice(0, MAX_GROUP_VALUES),
+      values: [...distinctValues(window)].slice(0, MAX_GROUP_VALUES),
       figures: {
         threshold,
         observed: observed(window, 0, window.length),
