@@ -13,6 +13,7 @@ import {
   type Signal,
 } from '../rule.js';
 import { beaconKind, IDLE_MS, MAX_CONTACTS, periodicRun, type BeaconState } from './beacon.js';
+import type { Origin } from '../../model/event.js';
 import type { KindContext } from './types.js';
 
 const ID = 'aws.network.test-beacon';
@@ -256,6 +257,49 @@ describe('beacon kind', () => {
     expect(resumed.store.get(ID, PAIR)).toEqual(fresh.store.get(ID, PAIR));
   });
 
+  it('reads a state stored with an origin object per contact (state files of earlier versions)', () => {
+    const store = new MemoryStore();
+    const input = regular(8, 60 * SEC, 2 * SEC).map((s, i) => ({ ...s, eventId: `ev-${i}` }));
+    const seven = input.slice(0, 7);
+    store.set(ID, PAIR, {
+      times: seven.map((s) => s.time),
+      origins: seven.map((s) => s.origin),
+      ids: seven.map((s) => s.eventId),
+      total: 7,
+      firedAt: null,
+      firedTotal: 0,
+    });
+    const resumed = harness({ store });
+    resumed.run(input.slice(7));
+    const fresh = harness();
+    fresh.run(input);
+    expect(resumed.groups).toHaveLength(1);
+    expect(resumed.groups).toEqual(fresh.groups);
+    expect(resumed.store.get(ID, PAIR)).toEqual(fresh.store.get(ID, PAIR));
+  });
+
+  it('cites records by line, by index inside a document, or by file alone', () => {
+    const h = harness();
+    const doc = 'AWSLogs/111111111111/CloudTrail/us-east-1/2026/03/02/trail.json.gz';
+    const places: Origin[] = [
+      { file: FILE, line: 7 },
+      { file: doc, index: 0 },
+      { file: doc, index: 41 },
+      { file: 'stdin' },
+      { file: FILE, line: 100_000 },
+      { file: doc, index: 3 },
+      { file: FILE, line: 1 },
+      { file: 'stdin' },
+    ];
+    const input = regular(8, 60 * SEC, 0).map((s, i) => ({ ...s, origin: places[i] as Origin }));
+    h.run(input);
+    expect(h.groups).toHaveLength(1);
+    const g = h.groups[0] as Group;
+    expect(g.origins).toEqual(places);
+    expect(g.first.origin).toEqual(places[0]);
+    expect(g.last.origin).toEqual(places[7]);
+  });
+
   it('describes a finding by the contact that completes the run, at the times of the run', () => {
     const h = harness();
     const input = regular(8, 60 * SEC, 2 * SEC).map((s, i) => ({
@@ -273,12 +317,13 @@ describe('beacon kind', () => {
     expect(g.last.origin.line).toBe(8);
     expect(g.last.facts).toEqual({ dstPort: 443, bytes: 1_006 });
     expect(g.origins.map((o) => o.line)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
-    // State holds times and origins, no copy of a signal.
+    // State holds times, files and places, no copy of a signal.
     const st = h.store.get<Record<string, unknown>>(ID, PAIR);
     expect(Object.keys(st ?? {}).sort()).toEqual([
+      'files',
       'firedAt',
       'firedTotal',
-      'origins',
+      'places',
       'times',
       'total',
     ]);
@@ -320,10 +365,12 @@ describe('beacon kind', () => {
     h.run(regular(MAX_CONTACTS + 30, 10 * MIN, 3 * MIN));
     const st = h.store.get<BeaconState>(ID, PAIR);
     expect(st?.times).toHaveLength(MAX_CONTACTS);
-    expect(st?.origins).toHaveLength(MAX_CONTACTS);
+    expect(st?.files).toHaveLength(MAX_CONTACTS);
+    expect(st?.places).toHaveLength(MAX_CONTACTS);
     // The latest are kept, each time beside its own record.
-    expect(st?.origins[0]).toEqual({ file: FILE, line: 31 });
-    expect(st?.origins[MAX_CONTACTS - 1]).toEqual({ file: FILE, line: MAX_CONTACTS + 30 });
+    expect(st?.files[0]).toBe(FILE);
+    expect(st?.places[0]).toBe(31);
+    expect(st?.places[MAX_CONTACTS - 1]).toBe(MAX_CONTACTS + 30);
     expect(st?.ids).toBeUndefined();
     expect(st?.total).toBe(MAX_CONTACTS + 30);
   });

@@ -20,10 +20,10 @@
  * the pairs active in the last day rather than every pair ever seen. Beacons slower than one
  * contact a day are out of scope.
  *
- * State is kept small, because a dense network has tens of thousands of pairs active in a day
- * and most of them contact their destination once: per contact only its time, its origin and
- * its event id, in parallel arrays (times unboxed) rather than an object per contact, and no
- * copy of any contact's signal. A finding is described by the signal that completes the run,
+ * State is kept small, because a dense network has tens of thousands of pairs active in a day,
+ * each holding a few contacts: per contact only its time, its file, its place in the file and its
+ * event id, in parallel arrays of exactly the contacts' length (times and places unboxed) rather
+ * than an object per contact or per origin, and no copy of any contact's signal. A finding is described by the signal that completes the run,
  * with the time, origin and event id of the run's latest contact as its `last` and of the run's
  * first as its `first`. One key is one source → destination pair, so the actor, account and
  * region are the pair's; the facts (byte and packet counts, the interface) are those of the
@@ -38,8 +38,10 @@ import type { KindFactory } from './types.js';
 export interface BeaconState {
   /** Event times of the latest contacts, ascending. */
   times: number[];
-  /** Where each of those contacts came from, in the same order. */
-  origins: Origin[];
+  /** The file each of those contacts came from, in the same order. */
+  files: string[];
+  /** Where in its file each came from, in the same order: see `placeOf`. */
+  places: number[];
   /**
    * Their event ids in the same order, null for a contact without one; absent until a contact of
    * the key has one (flow records never do).
@@ -54,8 +56,25 @@ export interface BeaconState {
 }
 
 /**
- * State as earlier versions stored it: with the latest contact's signal (`last`), and before that
- * with the contacts as a list of objects.
+ * An origin's place in its file as one small integer: its line (1-based) when it has one, else
+ * -(index + 1) for a record inside a document, else 0.
+ */
+export function placeOf(o: Origin): number {
+  if (o.line !== undefined) return o.line;
+  if (o.index !== undefined) return -(o.index + 1);
+  return 0;
+}
+
+/** The origin `placeOf` described. */
+export function originAt(file: string, place: number): Origin {
+  if (place > 0) return { file, line: place };
+  if (place < 0) return { file, index: -place - 1 };
+  return { file };
+}
+
+/**
+ * State as earlier versions stored it: each contact's origin as an object (`origins`), with the
+ * latest contact's signal (`last`), and before that with the contacts as a list of objects.
  */
 interface EarlierState {
   contacts?: { t: number; o: Origin; id?: string }[];
@@ -70,11 +89,13 @@ interface EarlierState {
 
 /** A stored state in the current layout, converting one an earlier version wrote. */
 function current(stored: BeaconState | EarlierState): BeaconState {
-  if (!('last' in stored) && !('contacts' in stored)) return stored as BeaconState;
+  if ('places' in stored) return stored;
   const { contacts, total, firedAt, firedTotal } = stored;
+  const origins = contacts?.map((c) => c.o) ?? stored.origins ?? [];
   const st: BeaconState = {
     times: contacts?.map((c) => c.t) ?? stored.times ?? [],
-    origins: contacts?.map((c) => c.o) ?? stored.origins ?? [],
+    files: origins.map((o) => o.file),
+    places: origins.map(placeOf),
     total,
     firedAt,
     firedTotal,
@@ -83,6 +104,34 @@ function current(stored: BeaconState | EarlierState): BeaconState {
     if (contacts.some((c) => c.id !== undefined)) st.ids = contacts.map((c) => c.id ?? null);
   } else if (stored.ids !== undefined) st.ids = stored.ids;
   return st;
+}
+
+/**
+ * `list` with `value` inserted at `at` and its first `drop` items left out, in a new array of
+ * exactly that length: growing an array in place reserves room for half as many again plus 16,
+ * which most pairs, holding a handful of contacts, would never use.
+ */
+function inserted<T>(list: readonly T[], at: number, value: T, drop: number): T[] {
+  const out = new Array<T>(list.length + 1 - drop);
+  let j = 0;
+  for (let i = drop; i < at; i++) out[j++] = list[i] as T;
+  out[j++] = value;
+  for (let i = at; i < list.length; i++) out[j++] = list[i] as T;
+  return out;
+}
+
+/**
+ * `inserted` for the times. V8 learns per place in the code what kind of elements the arrays made
+ * there hold; arrays made here only ever hold numbers, so they keep them unboxed (8 bytes each),
+ * where the arrays `inserted` makes also hold strings and would box each time (24 bytes).
+ */
+function insertedTime(times: readonly number[], at: number, t: number, drop: number): number[] {
+  const out = new Array<number>(times.length + 1 - drop);
+  let j = 0;
+  for (let i = drop; i < at; i++) out[j++] = times[i] as number;
+  out[j++] = t;
+  for (let i = at; i < times.length; i++) out[j++] = times[i] as number;
+  return out;
 }
 
 export const MAX_CONTACTS = 64;
@@ -168,7 +217,8 @@ export const beaconKind: KindFactory<BeaconRule> = (k) => {
 
   /** Contact `i` of `st`, described by signal `s` of the same key. */
   const contactOf = (s: Signal, st: BeaconState, i: number): Signal => {
-    const c: Signal = { ...s, time: st.times[i] as number, origin: st.origins[i] as Origin };
+    const origin = originAt(st.files[i] as string, st.places[i] as number);
+    const c: Signal = { ...s, time: st.times[i] as number, origin };
     const id = st.ids?.[i] ?? undefined;
     if (id === undefined) delete c.eventId;
     else c.eventId = id;
@@ -178,6 +228,10 @@ export const beaconKind: KindFactory<BeaconRule> = (k) => {
   const groupOf = (s: Signal, st: BeaconState, from: number, mean: number, jitter: number) => {
     const count = st.times.length - from;
     const to = Math.min(st.times.length, from + k.maxEvidence);
+    const origins: Origin[] = [];
+    for (let i = from; i < to; i++) {
+      origins.push(originAt(st.files[i] as string, st.places[i] as number));
+    }
     const eventIds: string[] = [];
     if (st.ids !== undefined) {
       for (let i = from; i < to; i++) {
@@ -198,7 +252,7 @@ export const beaconKind: KindFactory<BeaconRule> = (k) => {
         maxJitter,
       },
       eventIds,
-      origins: st.origins.slice(from, to),
+      origins,
     };
     return group;
   };
@@ -210,7 +264,7 @@ export const beaconKind: KindFactory<BeaconRule> = (k) => {
       const stored = k.store.get<BeaconState | EarlierState>(k.ns, s.key);
       const st: BeaconState =
         stored === undefined
-          ? { times: [], origins: [], total: 0, firedAt: null, firedTotal: 0 }
+          ? { times: [], files: [], places: [], total: 0, firedAt: null, firedTotal: 0 }
           : current(stored);
 
       const { times } = st;
@@ -226,23 +280,12 @@ export const beaconKind: KindFactory<BeaconRule> = (k) => {
       if (!same && !stale) {
         const id = s.eventId ?? null;
         if (id !== null && st.ids === undefined) st.ids = times.map(() => null);
-        // A first contact gets arrays of their own size: inserting into an empty array reserves
-        // room for 17, and most pairs never see a second contact.
-        if (times.length === 0) {
-          st.times = [s.time];
-          st.origins = [s.origin];
-          if (st.ids !== undefined) st.ids = [id];
-        } else {
-          times.splice(at, 0, s.time);
-          st.origins.splice(at, 0, s.origin);
-          st.ids?.splice(at, 0, id);
-          if (times.length > MAX_CONTACTS) {
-            const drop = times.length - MAX_CONTACTS;
-            times.splice(0, drop);
-            st.origins.splice(0, drop);
-            st.ids?.splice(0, drop);
-          }
-        }
+        // The oldest contacts beyond MAX_CONTACTS go (never the new one: see `stale`).
+        const drop = Math.max(0, times.length + 1 - MAX_CONTACTS);
+        st.times = insertedTime(times, at, s.time, drop);
+        st.files = inserted(st.files, at, s.origin.file, drop);
+        st.places = inserted(st.places, at, placeOf(s.origin), drop);
+        if (st.ids !== undefined) st.ids = inserted(st.ids, at, id, drop);
         st.total++;
 
         const latest = latestOf(st);
