@@ -8,7 +8,13 @@ import { adoptSharedGeo, type SharedGeo } from '../enrich/geo.js';
 import { RULES } from '../rules/registry.js';
 import { decodeFileBatches } from '../formats/detect.js';
 import type { InputFile } from '../sources/index.js';
-import { createProcessor, processDecoded, type EventFilters, type FileResult } from './process.js';
+import {
+  createProcessor,
+  processDecoded,
+  releaseExamples,
+  type EventFilters,
+  type FileResult,
+} from './process.js';
 import { packSignals, transferList, type SignalPacket } from './signal-packet.js';
 
 export interface WorkerInit {
@@ -33,6 +39,8 @@ export type WorkerMessage =
 const init = workerData as WorkerInit;
 if (init.geo !== undefined) adoptSharedGeo(init.geo);
 const proc = createProcessor(RULES, init.config, init.filters);
+// This thread only hunts, and its modules are its own.
+releaseExamples(RULES);
 const port = parentPort;
 if (port === null) throw new Error('hunt worker started outside a worker thread');
 
