@@ -19,6 +19,7 @@ import { PRIORITY_RANK } from '../findings/build.js';
 import type { Finding } from '../findings/finding.js';
 import { visibleFindings } from '../findings/suppress.js';
 import { resolveChangePaths } from '../config/suppressions.js';
+import { releaseExamples } from '../hunt/process.js';
 import { huntStream, type HuntOptions } from '../hunt/run.js';
 import { openStateStore } from '../state/index.js';
 import { RULES } from '../rules/registry.js';
@@ -207,6 +208,8 @@ async function runHunt(paths: string[], flags: HuntFlags): Promise<number> {
   const started = performance.now();
   let progress: ReturnType<typeof createProgress> | undefined;
 
+  // From here this process only hunts: nothing reads the rules' examples again.
+  releaseExamples(RULES);
   const huntOpts: HuntOptions = {
     inputs: paths,
     config,

@@ -13,6 +13,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { PRIORITIES, type Priority } from '../config/schema.js';
 import { TrailhoundError } from '../errors.js';
+import { releaseExamples } from '../hunt/process.js';
 import { RULES } from '../rules/registry.js';
 import { createAlertSinks } from '../sinks/alerts/index.js';
 import { openStateStore } from '../state/index.js';
@@ -198,6 +199,8 @@ async function runWatchCommand(sources: string[], flags: WatchFlags): Promise<nu
       log.info('health endpoint listening', { address: '127.0.0.1', port: health.port });
     }
 
+    // From here this process only hunts: nothing reads the rules' examples again.
+    releaseExamples(RULES);
     const opts: Parameters<typeof runWatch>[0] = {
       sources,
       store,
