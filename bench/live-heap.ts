@@ -1,9 +1,9 @@
 /**
- * Whether memory stays flat as a hunt goes on: runs a hunt in this process, on one thread, with
- * every rule and the garbage-collector settings of the CLI, and every N files forces a full
- * collection and prints what is still live (the heap after it) beside the resident set size. A
- * live heap that levels off means nothing accumulates with the input; peak RSS alone cannot tell
- * that apart from garbage waiting for a collection.
+ * Whether memory stays flat as a hunt goes on: runs a hunt in this process, on one thread, as the
+ * CLI runs it (every rule, its garbage-collector settings, the rules' examples let go), and every
+ * N files forces a full collection and prints what is still live (the heap after it) beside the
+ * resident set size. A live heap that levels off means nothing accumulates with the input; peak
+ * RSS alone cannot tell that apart from garbage waiting for a collection.
  *
  *   node --expose-gc --import tsx bench/live-heap.ts [--every N] PATH...
  *
@@ -16,6 +16,7 @@ applyGcSettings();
 
 const { configSchema } = await import('../src/config/schema.js');
 const { huntStream } = await import('../src/hunt/run.js');
+const { releaseExamples } = await import('../src/hunt/process.js');
 const { RULES } = await import('../src/rules/registry.js');
 
 const USAGE = 'usage: node --expose-gc --import tsx bench/live-heap.ts [--every N] PATH...';
@@ -45,6 +46,8 @@ const line = (label: string) => {
   );
 };
 
+// As `trailhound hunt` does.
+releaseExamples(RULES);
 let next = every;
 const run = await huntStream({
   inputs,
