@@ -123,7 +123,8 @@ function inserted<T>(list: readonly T[], at: number, value: T, drop: number): T[
 /**
  * `inserted` for the times. V8 learns per place in the code what kind of elements the arrays made
  * there hold; arrays made here only ever hold numbers, so they keep them unboxed (8 bytes each),
- * where the arrays `inserted` makes also hold strings and would box each time (24 bytes).
+ * where the arrays `inserted` makes also hold strings and would box each time (24 bytes). One
+ * function handed a separate array maker for the times boxed them too (heap snapshot), hence two.
  */
 function insertedTime(times: readonly number[], at: number, t: number, drop: number): number[] {
   const out = new Array<number>(times.length + 1 - drop);
