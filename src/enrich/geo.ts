@@ -242,11 +242,11 @@ export function loadAsnTable(v4File: string, v6File: string): AsnTable {
 }
 
 /**
- * Reads one ASN CSV: `first,last,asn,organisation`, addresses as decimal integers, the
- * organisation quoted when it holds a comma; AS 0 (unrouted), AS numbers beyond 32 bits and
- * malformed rows are skipped. Rows come sorted by address; one that overlaps the row before it is
- * clipped to start after it, so the table stays disjoint. The IPv4 file has about 400,000 rows, so its bytes are scanned in
- * place rather than decoded and split into strings.
+ * Reads one ASN CSV: `first,last,asn,organisation`, addresses as decimal integers, the organisation
+ * quoted when it holds a comma; AS 0 (unrouted), AS numbers beyond 32 bits and malformed rows are
+ * skipped. Rows come sorted by address; one that overlaps the row before it is clipped to start
+ * after it, so the table stays disjoint. The IPv4 file has about 400,000 rows, so its bytes are
+ * scanned in place rather than decoded and split into strings.
  */
 export function readAsnCsv(
   bytes: Uint8Array,

@@ -20,14 +20,14 @@
  * the pairs active in the last day rather than every pair ever seen. Beacons slower than one
  * contact a day are out of scope.
  *
- * State is kept small, because a dense network has tens of thousands of pairs active in a day,
- * each holding a few contacts: per contact only its time, its file, its place in the file and its
- * event id, in parallel arrays of exactly the contacts' length (times and places unboxed) rather
- * than an object per contact or per origin, and no copy of any contact's signal. A finding is described by the signal that completes the run,
- * with the time, origin and event id of the run's latest contact as its `last` and of the run's
- * first as its `first`. One key is one source → destination pair, so the actor, account and
- * region are the pair's; the facts (byte and packet counts, the interface) are those of the
- * completing contact, which is the latest unless contacts came out of order.
+ * State is kept small, because a dense network has tens of thousands of pairs active in a day, each
+ * holding a few contacts: per contact only its time, its file, its place in the file and its event
+ * id, in parallel arrays of exactly the contacts' length (times and places unboxed) rather than an
+ * object per contact or per origin, and no copy of any contact's signal. A finding is described by
+ * the signal that completes the run, with the time, origin and event id of the run's latest contact
+ * as its `last` and of the run's first as its `first`. One key is one source → destination pair, so
+ * the actor, account and region are the pair's; the facts (byte and packet counts, the interface)
+ * are those of the completing contact, which is the latest unless contacts came out of order.
  */
 import { TrailhoundError } from '../../errors.js';
 import type { Origin } from '../../model/event.js';
